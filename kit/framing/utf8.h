@@ -1,0 +1,32 @@
+// UTF-8 validation for frame payloads.
+//
+// The chat protocol carries text only, so every payload must be well-formed UTF-8 as defined by
+// RFC 3629: no overlong encodings, no UTF-16 surrogates (U+D800..U+DFFF), nothing above U+10FFFF,
+// and no truncated sequences. This header does no I/O and depends on nothing but the standard
+// library, so it compiles to WebAssembly unchanged.
+#ifndef CHATKIT_KIT_FRAMING_UTF8_H_
+#define CHATKIT_KIT_FRAMING_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace chatkit {
+
+// The outcome of validating a byte string as UTF-8.
+struct Utf8Check {
+  // True when every byte belongs to a well-formed sequence.
+  bool valid = true;
+  // When !valid: the offset of the first byte of the first ill-formed sequence.
+  std::size_t error_offset = 0;
+};
+
+// Validates `text` as UTF-8. Runs in linear time with an ASCII fast path (8 bytes per step).
+Utf8Check check_utf8(const std::uint8_t* data, std::size_t size);
+inline Utf8Check check_utf8(std::string_view text) {
+  return check_utf8(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+}  // namespace chatkit
+
+#endif  // CHATKIT_KIT_FRAMING_UTF8_H_

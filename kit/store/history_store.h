@@ -1,0 +1,130 @@
+// HistoryStore: the stage-3 history, durable in SQLite.
+//
+// File format (normative, documented in docs/protocol.md for instructors using the sqlite3 shell):
+//
+//   PRAGMA application_id = 0x43484B54;   -- 'CHKT': marks the file as chatkit's
+//   PRAGMA user_version   = 1;            -- schema version
+//   PRAGMA journal_mode   = WAL;
+//   CREATE TABLE posts (
+//     id   INTEGER PRIMARY KEY,           -- order of arrival, oldest first
+//     post TEXT NOT NULL                  -- "[<time> <host>] <message>", as sent to clients
+//   );
+//
+// Durability: every append() is committed in a transaction with synchronous=FULL before its
+// callback reports success, so an acknowledged post survives kill -9 and power loss.
+//
+// Threading: all public methods are called on the loop thread. Commits run on libuv's thread
+// pool (uv_queue_work) so the loop never waits for the disk. While one commit runs, further
+// appends queue up; when it finishes, everything queued is committed together in the next
+// transaction (group commit). At most one transaction is in flight at any time, so posts are
+// stored in exactly the order append() was called.
+#ifndef CHATKIT_KIT_STORE_HISTORY_STORE_H_
+#define CHATKIT_KIT_STORE_HISTORY_STORE_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace chatkit {
+
+// What went wrong in the store, with the step that failed and SQLite's own words.
+class StoreError {
+ public:
+  StoreError() = default;  // No error.
+  StoreError(std::string step, int sqlite_code, std::string detail)
+      : step_(std::move(step)), sqlite_code_(sqlite_code), detail_(std::move(detail)) {}
+
+  explicit operator bool() const { return !step_.empty(); }
+  const std::string& step() const { return step_; }
+  // SQLite's primary result code (SQLITE_FULL, ...), or 0 when the error is not SQLite's.
+  int sqlite_code() const { return sqlite_code_; }
+  // "<step>: <detail>", e.g. "commit: database or disk is full".
+  std::string message() const;
+
+ private:
+  std::string step_;
+  int sqlite_code_ = 0;
+  std::string detail_;
+};
+
+class HistoryStore {
+ public:
+  // Reports the outcome of one append(): no error once the post is durable.
+  using AppendCallback = std::function<void(const StoreError& error)>;
+
+  // The file's application_id ('CHKT') and the schema version this code writes and reads.
+  static constexpr std::int32_t kApplicationId = 0x43484B54;
+  static constexpr std::int32_t kSchemaVersion = 1;
+
+  // Opens the history file at `path`, creating it (and its schema) when it does not exist or is
+  // empty. Refuses, without writing anything to it, a file that is not a SQLite database, is
+  // corrupt, belongs to another program (application_id differs) or has a newer schema; refuses
+  // a directory that does not exist or is read-only. On failure returns nullptr and sets *error.
+  // The store uses `loop`'s thread pool for commits; `loop` must outlive the store.
+  static std::unique_ptr<HistoryStore> open(uv_loop_t* loop, const std::string& path,
+                                            StoreError* error);
+
+  // Precondition: no commit in flight (close() has completed, or nothing was ever appended).
+  ~HistoryStore();
+  HistoryStore(const HistoryStore&) = delete;
+  HistoryStore& operator=(const HistoryStore&) = delete;
+
+  // Calls `visit` for every stored post, oldest first, synchronously on the calling thread. Used
+  // at start-up, before any append(). Returns an error when a row cannot be read (corruption).
+  StoreError load(const std::function<void(std::string_view post)>& visit);
+
+  // Number of posts stored (committed) so far, counted at load() and after each commit.
+  std::uint64_t size() const { return committed_count_; }
+
+  // Queues `post` for the next transaction. `done` runs exactly once, on the loop thread, after
+  // the transaction that holds the post committed and synced (error is empty) or failed (the
+  // post is not stored; error says why, e.g. disk full). Callbacks run in append() order.
+  // After close() was called, `done` runs with an error at once (still asynchronously).
+  void append(std::string post, AppendCallback done);
+
+  // Stores all of `posts` in one transaction, synchronously on the calling thread (used by
+  // `chat-server --import`, before the loop serves anyone). Precondition: nothing in flight.
+  StoreError append_all_now(const std::vector<std::string>& posts);
+
+  // Stops taking appends, lets every queued post commit (or fail), closes the database and then
+  // calls `done` once on the loop thread. Safe to call once.
+  void close(std::function<void()> done);
+
+  // Posts queued or being committed.
+  std::size_t pending() const { return queued_.size() + in_flight_.size(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Entry {
+    std::string post;
+    AppendCallback done;
+  };
+
+  HistoryStore(uv_loop_t* loop, sqlite3* db, std::string path);
+  void start_commit();
+  static void on_commit_work(uv_work_t* req);
+  static void on_commit_done(uv_work_t* req, int status);
+  void maybe_finish_close();
+
+  uv_loop_t* loop_;
+  sqlite3* db_;
+  std::string path_;
+  std::vector<Entry> queued_;     // Waiting for the next transaction.
+  std::vector<Entry> in_flight_;  // In the transaction the thread pool is committing.
+  StoreError commit_error_;       // Written by the worker, read in on_commit_done.
+  uv_work_t work_{};
+  bool closing_ = false;
+  std::function<void()> close_done_;
+  std::uint64_t committed_count_ = 0;
+};
+
+}  // namespace chatkit
+
+#endif  // CHATKIT_KIT_STORE_HISTORY_STORE_H_

@@ -1,0 +1,87 @@
+// ChildProcess: runs a program under test (chat-server, chat-client, a Python script) through
+// uv_spawn, portable to Windows.
+//
+// stdout and stderr go to files in a fresh temporary directory, not pipes: a server that logs a
+// line per event must never block on a full pipe while the test is busy elsewhere. The test
+// polls those files (wait_for_stdout_line) and reads them whole for failure messages.
+#ifndef CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_
+#define CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tests/support/test_loop.h"
+
+namespace chatkit::testing {
+
+struct ExitStatus {
+  std::int64_t exit_code = -1;  // As passed to exit(); meaningful when term_signal == 0.
+  int term_signal = 0;          // The signal that ended the process, or 0.
+};
+
+class ChildProcess {
+ public:
+  struct Options {
+    std::vector<std::string> argv;     // argv[0] is the program (a path or a name on PATH).
+    std::string cwd;                   // Working directory; "" = the test's own.
+    std::vector<std::string> env;      // Extra "NAME=value" entries on top of the test's env.
+    bool stdin_pipe = false;           // Give the child a stdin pipe (write_stdin/close_stdin).
+  };
+
+  // Spawns the process. spawn_error() says whether that failed.
+  ChildProcess(TestLoop& loop, Options options);
+  // Kills the process (SIGKILL) if it still runs, waits for it and closes its handles.
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // "" when the spawn succeeded, else the reason ("spawn chat-server: no such file...").
+  const std::string& spawn_error() const { return spawn_error_; }
+  int pid() const;
+
+  // Waits until stdout has a complete line starting with `prefix` and returns it (without the
+  // newline), or nullopt on timeout or when the process exits first.
+  std::optional<std::string> wait_for_stdout_line(std::string_view prefix,
+                                                  milliseconds timeout = kStepTimeout);
+  // Waits for the server's first line "listening on ADDR:PORT" and returns PORT.
+  std::optional<int> wait_for_listening_port(milliseconds timeout = kStepTimeout);
+
+  // Writes to the child's stdin (requires Options::stdin_pipe); waits until written.
+  bool write_stdin(std::string_view bytes);
+  void close_stdin();
+
+  // Sends `signum` (SIGTERM, SIGINT, SIGKILL) to the process.
+  void kill(int signum);
+  // Waits for the process to exit; nullopt on timeout.
+  std::optional<ExitStatus> wait_for_exit(milliseconds timeout = kStepTimeout);
+  bool running() const { return !exited_; }
+
+  std::string stdout_text() const;
+  std::string stderr_text() const;
+  // For failure messages: the command line, its exit status if known, and the last lines of
+  // its stdout and stderr.
+  std::string describe() const;
+
+ private:
+  static void on_exit(uv_process_t* process, std::int64_t exit_status, int term_signal);
+
+  TestLoop& loop_;
+  Options options_;
+  std::string dir_;  // Temporary directory holding stdout.txt and stderr.txt.
+  std::string spawn_error_;
+  uv_process_t process_{};
+  uv_pipe_t stdin_{};
+  bool stdin_open_ = false;
+  bool spawned_ = false;
+  bool exited_ = false;
+  ExitStatus status_;
+};
+
+}  // namespace chatkit::testing
+
+#endif  // CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_

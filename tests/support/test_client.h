@@ -1,0 +1,88 @@
+// TestClient: a scripted chat client for tests, written as blocking calls over a TestLoop.
+//
+// Every call runs the loop until its condition holds or its timeout passes, so failures are
+// timeouts with a reason, never hangs. Bytes that arrive are buffered; read_* calls consume
+// from that buffer. The connection records how it ended (orderly EOF or reset).
+#ifndef CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
+#define CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
+
+#include <uv.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kit/framing/frame_codec.h"
+#include "tests/support/test_loop.h"
+
+namespace chatkit::testing {
+
+// How the peer ended the connection, as far as this client has seen.
+enum class PeerClose {
+  kOpen,     // Nothing yet.
+  kEof,      // Orderly close (FIN): read returned UV_EOF.
+  kReset,    // Connection reset (RST) or another read error.
+};
+const char* to_string(PeerClose close);
+
+class TestClient {
+ public:
+  explicit TestClient(TestLoop& loop);
+  // Closes the socket if open (a plain close, not a reset).
+  ~TestClient();
+  TestClient(const TestClient&) = delete;
+  TestClient& operator=(const TestClient&) = delete;
+
+  // Connects to host:port (IPv4 or IPv6 literal) and starts reading. Returns false on failure,
+  // with last_error() saying why.
+  bool connect(const std::string& host, int port, milliseconds timeout = kStepTimeout);
+
+  // Writes raw bytes and waits until libuv reports the write complete.
+  bool send(std::string_view bytes, milliseconds timeout = kStepTimeout);
+  // send(encode_frame(message)).
+  bool send_frame(std::string_view message, milliseconds timeout = kStepTimeout);
+  // Half-closes: no more bytes from us (FIN); reading goes on.
+  bool shutdown_write(milliseconds timeout = kStepTimeout);
+  // Closes with a RST (uv_tcp_close_reset), as a crashed or rude client would.
+  void reset();
+  // Closes gracefully (uv_close). Pending writes may be dropped.
+  void close();
+
+  // Reads one complete frame; nullopt on timeout, peer close or a decode error (last_error()).
+  // `max_message_bytes` bounds what the test accepts.
+  std::optional<std::string> read_frame(milliseconds timeout = kStepTimeout,
+                                        std::uint32_t max_message_bytes = 64 * 1024 * 1024);
+  // Reads exactly `count` raw bytes; nullopt on timeout or close before that.
+  std::optional<std::string> read_exact(std::size_t count, milliseconds timeout = kStepTimeout);
+  // Reads until the peer closes the connection; returns how it closed (kOpen = timed out).
+  // The bytes that arrived meanwhile are appended to *bytes when it is not null.
+  PeerClose read_until_close(std::string* bytes, milliseconds timeout = kStepTimeout);
+  // Waits up to `duration` and returns whatever arrived (possibly nothing); used to check that
+  // nothing is sent.
+  std::string read_available(milliseconds duration);
+
+  PeerClose peer_close() const { return peer_close_; }
+  bool connected() const { return connected_; }
+  // Everything received since connect(), consumed or not (for failure messages).
+  const std::string& received_total() const { return total_; }
+  // The reason for the last failure, in words.
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+
+  TestLoop& loop_;
+  uv_tcp_t tcp_{};
+  bool initialized_ = false;
+  bool connected_ = false;
+  bool closing_ = false;
+  std::string buffer_;  // Received, not yet consumed.
+  std::string total_;   // Received since connect().
+  PeerClose peer_close_ = PeerClose::kOpen;
+  std::string last_error_;
+};
+
+}  // namespace chatkit::testing
+
+#endif  // CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
