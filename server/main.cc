@@ -1,1 +1,87 @@
-int main() { return 0; }  // placeholder
+// chat-server: the course's reference chat server, for stages 1, 2 and 3.
+//
+//   chat-server --stage 3 --port 10000 --data chat-history.db
+//
+// The first line on stdout is "listening on ADDR:PORT"; then one line per event. See
+// docs/protocol.md for what is said on the wire and docs/instructors.md for running a class.
+#include <uv.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "server/chat_server.h"
+
+namespace {
+
+// libuv runs DNS lookups and SQLite commits on one thread pool, 4 threads by default. Slow
+// reverse lookups from a whole class must not queue up in front of the commits, so the server
+// asks for more, unless the instructor set UV_THREADPOOL_SIZE already. It takes effect only
+// before the pool's first use, which is why this runs first thing in main().
+void size_thread_pool() {
+  char value[16];
+  std::size_t size = sizeof value;
+  if (uv_os_getenv("UV_THREADPOOL_SIZE", value, &size) == UV_ENOENT) {
+    uv_os_setenv("UV_THREADPOOL_SIZE", "16");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_thread_pool();
+  chatkit::ServerOptions options;
+  int stage = 3;
+  double idle_timeout_seconds = 30;
+
+  CLI::App app{"chatkit reference chat server: serves the course's chat protocol, stages 1-3"};
+  app.set_version_flag("--version", "chat-server " CHATKIT_VERSION);
+  app.add_option("--stage", stage, "1 send-only, 2 history on connect, 3 persisted with acks")
+      ->check(CLI::Range(1, 3))
+      ->capture_default_str();
+  app.add_option("--bind", options.bind, "IP address to listen on (:: for IPv6 and IPv4)")
+      ->capture_default_str();
+  app.add_option("--port", options.port, "TCP port; 0 picks a free one")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--data", options.data_path, "stage 3: the SQLite history file")
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", options.max_message_bytes,
+                 "longest message accepted, in bytes")
+      ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{0x7FFFFFFF}))
+      ->capture_default_str();
+  app.add_option("--idle-timeout", idle_timeout_seconds,
+                 "seconds a connection may make no progress before it is closed")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    // CLI11 exits 0 for --help and --version; every real usage error is exit code 2.
+    return status == 0 ? 0 : 2;
+  }
+  options.stage = *chatkit::stage_from_number(stage);
+  options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_timeout_seconds * 1000));
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  chatkit::Logger logger;
+  int exit_code = 0;
+  {
+    chatkit::ChatServer server(&loop, options, logger);
+    std::string error;
+    if (!server.start(&error)) {
+      std::fprintf(stderr, "chat-server: %s\n", error.c_str());
+      exit_code = 1;
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+  }
+  const int close_status = uv_loop_close(&loop);
+  if (close_status != 0) {
+    std::fprintf(stderr, "chat-server: event loop closed with handles open (%s)\n",
+                 uv_strerror(close_status));
+    if (exit_code == 0) exit_code = 1;
+  }
+  return exit_code;
+}

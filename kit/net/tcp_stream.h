@@ -56,7 +56,8 @@ class TcpStream {
 
   // uv_accept from `listener` into this stream.
   UvError accept_from(uv_stream_t* listener);
-  // Connects to `addr`; `done` runs once with the outcome (unless this returns an error).
+  // Connects to `addr`; `done` runs once with the outcome, unless this returns an error or the
+  // stream is closed before the connection completes (the owner is going away then).
   UvError connect(const sockaddr* addr, std::function<void(const UvError&)> done);
 
   // Starts delivering bytes to on_stream_data until on_stream_end, stop_reading() or close.
@@ -75,7 +76,8 @@ class TcpStream {
   // Sends FIN once every queued write has gone out (uv_shutdown); `done` runs with the outcome.
   UvError shutdown(std::function<void(const UvError&)> done);
   // The graceful end: stop reading, let queued writes finish, send FIN, then close the handle.
-  // Whatever fails on the way, the handle closes and on_stream_closed() runs.
+  // Whatever fails on the way, the handle closes and on_stream_closed() runs. Calling it again,
+  // or writing after it, changes nothing.
   void close_after_writes();
   // Closes at once; queued writes are cancelled (their bytes may never arrive).
   void close();
@@ -97,12 +99,9 @@ class TcpStream {
   bool initialized_ = false;
   bool reading_ = false;
   bool closing_ = false;
+  bool ending_ = false;  // close_after_writes() was called.
   std::size_t bytes_in_flight_ = 0;
   std::size_t writes_in_flight_ = 0;
-  // One read buffer per stream, reused for every read: reads are delivered synchronously, so
-  // the buffer is free again as soon as on_read returns.
-  static constexpr std::size_t kReadBufferBytes = 64 * 1024;
-  char* read_buffer_ = nullptr;
 };
 
 }  // namespace chatkit

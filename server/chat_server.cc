@@ -1,0 +1,209 @@
+#include "server/chat_server.h"
+
+#include <cassert>
+#include <csignal>
+
+#include "kit/net/address.h"
+#include "kit/store/history_store.h"
+#include "server/connection.h"
+#include "server/log_text.h"
+
+namespace chatkit {
+namespace {
+
+// The kernel's accept queue; 511 is what libuv's own examples and nginx use.
+constexpr int kListenBacklog = 511;
+
+template <typename Handle>
+uv_handle_t* as_handle(Handle* handle) {
+  return reinterpret_cast<uv_handle_t*>(handle);
+}
+
+}  // namespace
+
+ChatServer::ChatServer(uv_loop_t* loop, ServerOptions options, Logger& logger)
+    : loop_(loop),
+      options_(std::move(options)),
+      logger_(logger),
+      resolver_(loop, options_.host_lookup_deadline) {}
+
+ChatServer::~ChatServer() {
+  assert(connections_.empty());
+  assert(store_ == nullptr || store_->pending() == 0);
+}
+
+bool ChatServer::start(std::string* error) {
+  uv_tcp_init(loop_, &listener_);
+  uv_signal_init(loop_, &sigint_);
+  uv_signal_init(loop_, &sigterm_);
+  uv_timer_init(loop_, &grace_timer_);
+  listener_.data = sigint_.data = sigterm_.data = grace_timer_.data = this;
+  handles_open_ = true;
+
+  if (options_.stage == Stage::kPersisted && !open_store(error)) {
+    stop();
+    return false;
+  }
+  if (!listen(error)) {
+    stop();
+    return false;
+  }
+  uv_signal_start(&sigint_, on_signal, SIGINT);
+  uv_signal_start(&sigterm_, on_signal, SIGTERM);
+  return true;
+}
+
+bool ChatServer::open_store(std::string* error) {
+  StoreError store_error;
+  store_ = HistoryStore::open(loop_, options_.data_path, &store_error);
+  if (!store_) {
+    *error = store_error.message();
+    return false;
+  }
+  store_error = store_->load([this](std::string_view post) { history_.append(post); });
+  if (store_error) {
+    *error = store_error.message();
+    return false;
+  }
+  return true;
+}
+
+bool ChatServer::listen(std::string* error) {
+  sockaddr_storage addr;
+  UvError uv_error = parse_ip_address(options_.bind, options_.port, &addr);
+  if (uv_error) {
+    *error = "--bind takes an IP address (0.0.0.0, ::, 127.0.0.1, ...), not \"" + options_.bind + "\"";
+    return false;
+  }
+  const std::string where = format_address(reinterpret_cast<const sockaddr*>(&addr));
+  uv_error = check_uv(("bind " + where).c_str(),
+                      uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&addr), 0));
+  if (!uv_error) {
+    uv_error = check_uv(("listen on " + where).c_str(),
+                        uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog,
+                                  on_connection));
+  }
+  sockaddr_storage bound;
+  if (!uv_error) uv_error = local_address(&listener_, &bound);
+  if (uv_error) {
+    *error = uv_error.message();
+    return false;
+  }
+  port_ = address_port(reinterpret_cast<const sockaddr*>(&bound));
+  logger_.raw("listening on " + format_address(reinterpret_cast<const sockaddr*>(&bound)));
+  logger_.log("chat-server stage " + std::to_string(stage_number(options_.stage)) + " (" +
+              stage_name(options_.stage) + "), max message " +
+              std::to_string(options_.max_message_bytes) + " bytes, idle timeout " +
+              std::to_string(options_.idle_timeout.count() / 1000) + " s");
+  if (store_) {
+    // Logged only now: the first line on stdout is always "listening on".
+    logger_.log("loaded " + std::to_string(history_.size()) + " posts from " + options_.data_path);
+  }
+  return true;
+}
+
+void ChatServer::on_connection(uv_stream_t* listener, int status) {
+  auto* self = static_cast<ChatServer*>(listener->data);
+  if (status < 0) {
+    // EMFILE and friends: log and keep listening; libuv retries when descriptors free up.
+    self->logger_.log("accept: " + UvError("accept", status).message());
+    return;
+  }
+  if (self->stopping_) return;
+  const std::uint64_t id = self->next_connection_id_++;
+  auto* connection = new Connection(*self, id);
+  self->connections_.emplace(id, connection);
+  connection->start(listener);
+}
+
+void ChatServer::release(Connection* connection) {
+  connections_.erase(connection->id());
+  delete connection;
+  if (stopping_) maybe_finish_stop();
+}
+
+void ChatServer::append_message(std::string_view message) {
+  history_.append(message);
+  if (options_.stage == Stage::kSendOnly) {
+    // What the course's stage-1 server prints after every message.
+    logger_.log("History length: " + std::to_string(history_.size()));
+    for (std::size_t i = 0; i < history_.size(); ++i) {
+      logger_.log(" >> " + quote_for_log(history_.item(i)));
+    }
+  }
+}
+
+void ChatServer::store_post(std::uint64_t connection_id, std::string post) {
+  assert(store_ != nullptr);
+  std::string stored = post;
+  store_->append(std::move(stored), [this, connection_id, post = std::move(post)](
+                                        const StoreError& error) {
+    // The post joins the in-memory history in commit order, whether or not its sender is still
+    // connected: once durable, it is part of the history.
+    if (!error) history_.append(post);
+    auto found = connections_.find(connection_id);
+    if (found != connections_.end()) found->second->on_post_stored(post, error);
+    if (error && found == connections_.end()) logger_.log("post not stored: " + error.message());
+    if (stopping_) maybe_finish_stop();
+  });
+}
+
+void ChatServer::on_signal(uv_signal_t* signal, int signum) {
+  auto* self = static_cast<ChatServer*>(signal->data);
+  if (self->stopping_) {
+    self->logger_.log("signal " + std::to_string(signum) + " again: closing every connection now");
+    for (auto& [id, connection] : self->connections_) connection->close();
+    return;
+  }
+  self->logger_.log("signal " + std::to_string(signum) + ": stopping (finishing " +
+                    std::to_string(self->connections_.size()) + " connections)");
+  self->stop();
+}
+
+void ChatServer::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  // No new connections: the listening socket goes first.
+  if (!uv_is_closing(as_handle(&listener_))) uv_close(as_handle(&listener_), nullptr);
+  uv_timer_start(&grace_timer_, on_grace_expired,
+                 static_cast<std::uint64_t>(options_.shutdown_grace.count()), 0);
+  // Copy the list: a connection may close (and release itself) while being told.
+  std::vector<Connection*> open;
+  for (auto& [id, connection] : connections_) open.push_back(connection);
+  for (Connection* connection : open) connection->on_server_stopping();
+  maybe_finish_stop();
+}
+
+void ChatServer::on_grace_expired(uv_timer_t* timer) {
+  auto* self = static_cast<ChatServer*>(timer->data);
+  self->logger_.log("shutdown grace period over: closing " +
+                    std::to_string(self->connections_.size()) + " connections");
+  for (auto& [id, connection] : self->connections_) connection->close();
+}
+
+void ChatServer::maybe_finish_stop() {
+  if (!connections_.empty() || stopped_) return;
+  if (store_ && store_->pending() > 0) return;  // Its callbacks will call us again.
+  if (store_ && !store_closing_) {
+    store_closing_ = true;
+    store_->close([this] {
+      logger_.log("history store closed");
+      close_handles();
+    });
+    return;
+  }
+  if (!store_) close_handles();
+}
+
+void ChatServer::close_handles() {
+  if (stopped_) return;
+  stopped_ = true;
+  resolver_.close([] {});
+  if (!uv_is_closing(as_handle(&listener_))) uv_close(as_handle(&listener_), nullptr);
+  uv_close(as_handle(&sigint_), nullptr);
+  uv_close(as_handle(&sigterm_), nullptr);
+  uv_close(as_handle(&grace_timer_), nullptr);
+  logger_.log("stopped");
+}
+
+}  // namespace chatkit
