@@ -152,7 +152,7 @@ void ChatServer::on_signal(uv_signal_t* signal, int signum) {
   auto* self = static_cast<ChatServer*>(signal->data);
   if (self->stopping_) {
     self->logger_.log("signal " + std::to_string(signum) + " again: closing every connection now");
-    for (auto& [id, connection] : self->connections_) connection->close();
+    for (auto& [id, connection] : self->connections_) connection->close("second signal");
     return;
   }
   self->logger_.log("signal " + std::to_string(signum) + ": stopping (finishing " +
@@ -178,7 +178,7 @@ void ChatServer::on_grace_expired(uv_timer_t* timer) {
   auto* self = static_cast<ChatServer*>(timer->data);
   self->logger_.log("shutdown grace period over: closing " +
                     std::to_string(self->connections_.size()) + " connections");
-  for (auto& [id, connection] : self->connections_) connection->close();
+  for (auto& [id, connection] : self->connections_) connection->close("shutdown grace period over");
 }
 
 void ChatServer::maybe_finish_stop() {

@@ -42,8 +42,7 @@ void Connection::start(uv_stream_t* listener) {
   UvError error = stream_.accept_from(listener);
   if (!error) error = peer_address(stream_.tcp(), &peer_);
   if (error) {
-    log(error.message());
-    close();
+    close(error.message());
     return;
   }
   name_ += " " + format_address(reinterpret_cast<const sockaddr*>(&peer_));
@@ -63,10 +62,7 @@ void Connection::start(uv_stream_t* listener) {
   touch();
   session_.start();
   if (stream_.closing()) return;
-  if (const UvError read_error = stream_.start_reading()) {
-    log(read_error.message());
-    close();
-  }
+  if (const UvError read_error = stream_.start_reading()) close(read_error.message());
 }
 
 void Connection::touch() {
@@ -76,10 +72,8 @@ void Connection::touch() {
 
 void Connection::on_idle_timeout(uv_timer_t* timer) {
   auto* self = static_cast<Connection*>(timer->data);
-  self->log("closed: no progress for " +
-            std::to_string(self->server_.options().idle_timeout.count() / 1000.0).substr(0, 4) +
-            " s (idle timeout)");
-  self->close();
+  self->close("idle timeout: no progress for " +
+              std::to_string(self->server_.options().idle_timeout.count()) + " ms");
 }
 
 void Connection::on_stream_data(const char* data, std::size_t size) {
@@ -92,14 +86,12 @@ void Connection::on_stream_end(const UvError& error) {
     session_.on_peer_closed();
     return;
   }
-  log("closed: " + error.message());
-  close();
+  close(error.message());
 }
 
 void Connection::on_stream_written(const UvError& error) {
   if (error) {
-    log("closed: " + error.message());
-    close();
+    close(error.message());
     return;
   }
   touch();
@@ -137,6 +129,16 @@ void Connection::submit_post_when_host_known() {
   if (!awaiting_store_ || post_submitted_ || !host_) return;
   post_submitted_ = true;
   std::string post = format_post(format_local_timestamp(received_at_), *host_, message_);
+  if (post.size() > server_.options().max_message_bytes) {
+    // Every frame on the wire must fit the limit, history replays included: a post that grew
+    // past it with its time and host would make the history unreadable for every client.
+    close_reason_ = "reset, post not stored: with its time and host the post is " +
+                    std::to_string(post.size()) + " bytes, over the " +
+                    std::to_string(server_.options().max_message_bytes) + "-byte frame limit";
+    awaiting_store_ = false;
+    stream_.reset();
+    return;
+  }
   log("storing post " + quote_for_log(post));
   message_.clear();
   server_.store_post(id_, std::move(post));
@@ -147,7 +149,7 @@ void Connection::on_post_stored(const std::string& post, const StoreError& error
   if (error) {
     // No acknowledgement for a post we could not store, and a reset rather than a close, so
     // that no client can take the end of the connection for success.
-    log("post not stored, resetting connection: " + error.message());
+    close_reason_ = "reset, post not stored: " + error.message();
     stream_.reset();
     return;
   }
@@ -164,10 +166,7 @@ void Connection::finish() {
   pump();
 }
 
-void Connection::reject(const std::string& reason) {
-  log("rejected: " + reason);
-  close();
-}
+void Connection::reject(const std::string& reason) { close("rejected: " + reason); }
 
 void Connection::queue(std::unique_ptr<Output> output) {
   outputs_.push_back(std::move(output));
@@ -206,12 +205,14 @@ void Connection::pump() {
     }
     if (count == 0) break;
     if (const UvError error = stream_.write_borrowed(bufs, count)) {
-      log("closed: " + error.message());
-      close();
+      close(error.message());
       return;
     }
   }
-  if (outputs_.empty() && finishing_ && !awaiting_store_) stream_.close_after_writes();
+  if (outputs_.empty() && finishing_ && !awaiting_store_) {
+    if (close_reason_.empty()) close_reason_ = "done";
+    stream_.close_after_writes();
+  }
 }
 
 void Connection::on_server_stopping() {
@@ -220,13 +221,18 @@ void Connection::on_server_stopping() {
     finish();  // Stop reading; close once the history is out.
     return;
   }
-  log("closed: server stopping");
-  close();
+  close("server stopping");
 }
 
-void Connection::close() { stream_.close(); }
+void Connection::close(const std::string& reason) {
+  if (stream_.closing()) return;
+  // The first reason is the real one; what follows from it is not news.
+  if (close_reason_.empty()) close_reason_ = reason;
+  stream_.close();
+}
 
 void Connection::on_stream_closed() {
+  log("closed (" + close_reason_ + ")");
   if (lookup_ticket_ != 0) server_.resolver().cancel(lookup_ticket_);
   lookup_ticket_ = 0;
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_timer_), on_timer_closed);

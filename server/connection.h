@@ -53,8 +53,8 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   // The server is stopping: a connection waiting for its client closes now; one that is
   // writing or storing finishes that first.
   void on_server_stopping();
-  // Closes at once (queued bytes are dropped).
-  void close();
+  // Closes at once (queued bytes are dropped); `reason` goes into the "closed" log line.
+  void close(const std::string& reason);
 
   std::uint64_t id() const { return id_; }
   // "#12 127.0.0.1:51234", the prefix of this connection's log lines.
@@ -100,6 +100,7 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   std::deque<std::unique_ptr<Output>> outputs_;  // Not yet fully queued on the socket.
   std::vector<std::unique_ptr<Output>> sent_;    // Queued; their bytes may still be in flight.
   bool finishing_ = false;  // Close once the output queue is empty.
+  std::string close_reason_;  // For the "closed (...)" log line.
 
   // Stage 3: the post, from the message's arrival until the store answers.
   bool awaiting_store_ = false;

@@ -15,6 +15,20 @@ constexpr std::chrono::seconds kNameTtl{600};
 constexpr std::chrono::seconds kFailureTtl{60};
 constexpr std::size_t kMaxEntries = 4096;
 
+// A post is "[time host] message", so a host must not contain a space or ']'. Reverse DNS is
+// controlled by whoever owns the address block, so anything but a plain DNS name (letters,
+// digits, '-', '.', '_'; at most 253 bytes) is not used: the post names the IP address instead.
+bool is_plain_host_name(const char* host) {
+  std::size_t length = 0;
+  for (; host[length] != '\0'; ++length) {
+    const char c = host[length];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_';
+    if (!ok || length >= 253) return false;
+  }
+  return length > 0;
+}
+
 }  // namespace
 
 struct HostResolver::Request {
@@ -119,7 +133,7 @@ void HostResolver::on_nameinfo(uv_getnameinfo_t* req, int status, const char* ho
   assert(found != self->entries_.end() && found->second->request == request.get());
   Entry& entry = *found->second;
   entry.request = nullptr;
-  const bool named = status == 0 && host != nullptr && host[0] != '\0';
+  const bool named = status == 0 && host != nullptr && is_plain_host_name(host);
   const std::string answer = named ? host : entry.ip;
   if (!entry.settled) {
     self->settle(entry, answer, named ? kNameTtl : kFailureTtl);
@@ -177,6 +191,9 @@ void HostResolver::close(std::function<void()> done) {
   closing_ = true;
   close_done_ = std::move(done);
   ready_.clear();
+  // close() may be called from a callback in the middle of a delivery: the rest of that batch
+  // is cancelled too.
+  for (auto& waiter : delivering_) waiter.done = nullptr;
   for (auto& [ip, entry] : entries_) {
     entry->waiters.clear();
     if (entry->request != nullptr) entry->request->resolver = nullptr;

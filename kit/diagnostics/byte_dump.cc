@@ -9,13 +9,12 @@ namespace {
 constexpr std::size_t kBytesPerLine = 16;
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// Column of the first hex digit of byte `column` within a dump line ("0000  " is 6 wide).
-constexpr std::size_t hex_column(std::size_t column) { return 6 + column * 3; }
-
-void append_line(std::string_view bytes, std::size_t line_start, std::size_t base,
-                 std::string_view indent, std::string& out) {
-  char offset[16];
-  std::snprintf(offset, sizeof offset, "%04zx  ", base + line_start);
+// Appends one dump line and returns the width of its offset column ("0000  " is 6 wide, and
+// wider past offset ffff), which is where the first hex digit stands.
+std::size_t append_line(std::string_view bytes, std::size_t line_start, std::size_t base,
+                        std::string_view indent, std::string& out) {
+  char offset[24];
+  const int width = std::snprintf(offset, sizeof offset, "%04zx  ", base + line_start);
   out.append(indent);
   out.append(offset);
   const std::size_t count = std::min(kBytesPerLine, bytes.size() - line_start);
@@ -35,18 +34,20 @@ void append_line(std::string_view bytes, std::size_t line_start, std::size_t bas
     out.push_back(byte >= 0x20 && byte < 0x7F ? static_cast<char>(byte) : '.');
   }
   out.append("|\n");
+  return static_cast<std::size_t>(width);
 }
 
-// Dumps bytes[first, last) whose offsets are shown relative to `base`.
+// Dumps bytes[first, last), with offsets counted from the start of `bytes`. The "ends here"
+// caret is shown only when `last` is the real end of `bytes`.
 std::string dump_range(std::string_view bytes, std::size_t mark, std::size_t first,
                        std::size_t last, std::string_view indent) {
   std::string out;
   const std::string_view shown = bytes.substr(first, last - first);
   for (std::size_t line = 0; line < shown.size(); line += kBytesPerLine) {
-    append_line(shown, line, first, indent, out);
+    const std::size_t hex_start = append_line(shown, line, first, indent, out);
     if (mark != kNoMark && mark >= first + line && mark < first + line + kBytesPerLine) {
       out.append(indent);
-      out.append(hex_column(mark - first - line), ' ');
+      out.append(hex_start + (mark - first - line) * 3, ' ');
       out.append("^^\n");
     }
   }
@@ -54,7 +55,7 @@ std::string dump_range(std::string_view bytes, std::size_t mark, std::size_t fir
     out.append(indent);
     out.append("(no bytes)\n");
   }
-  if (mark != kNoMark && mark == bytes.size() && mark >= first) {
+  if (mark != kNoMark && mark == bytes.size() && last == bytes.size() && mark >= first) {
     out.append(indent);
     out.append("      ^^ (ends here)\n");
   }
@@ -66,7 +67,7 @@ std::string dump_range(std::string_view bytes, std::size_t mark, std::size_t fir
 std::string hex_dump(std::string_view bytes, std::size_t mark, std::size_t max_bytes,
                      std::string_view indent) {
   const std::size_t shown = std::min(bytes.size(), max_bytes);
-  std::string out = dump_range(bytes.substr(0, shown), mark, 0, shown, indent);
+  std::string out = dump_range(bytes, mark, 0, shown, indent);
   if (shown < bytes.size()) {
     char more[64];
     std::snprintf(more, sizeof more, "... %zu more bytes\n", bytes.size() - shown);

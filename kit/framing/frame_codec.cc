@@ -48,6 +48,7 @@ void FrameDecoder::reset() {
   payload_bytes_read_ = 0;
   buffer_.clear();
   message_ = {};
+  frames_decoded_ = 0;
 }
 
 void FrameDecoder::fail(FrameError error, std::string text) {

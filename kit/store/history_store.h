@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -86,7 +87,8 @@ class HistoryStore {
   // Queues `post` for the next transaction. `done` runs exactly once, on the loop thread, after
   // the transaction that holds the post committed and synced (error is empty) or failed (the
   // post is not stored; error says why, e.g. disk full). Callbacks run in append() order.
-  // After close() was called, `done` runs with an error at once (still asynchronously).
+  // After close() was called, `done` runs with an error, after the callbacks of earlier appends
+  // and still asynchronously (never inside append()).
   void append(std::string post, AppendCallback done);
 
   // Stores all of `posts` in one transaction, synchronously on the calling thread (used by
@@ -99,6 +101,10 @@ class HistoryStore {
 
   // Posts queued or being committed.
   std::size_t pending() const { return queued_.size() + in_flight_.size(); }
+  // Transactions this store has committed (group commits and append_all_now), for tests that
+  // check group commit: the first append() starts a transaction at once, and every append()
+  // made while it runs joins the single next one.
+  std::uint64_t transactions_committed() const { return transactions_committed_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -112,6 +118,8 @@ class HistoryStore {
   static void on_commit_work(uv_work_t* req);
   static void on_commit_done(uv_work_t* req, int status);
   void maybe_finish_close();
+  static void on_close_work(uv_work_t* req);
+  static void on_close_done(uv_work_t* req, int status);
 
   uv_loop_t* loop_;
   sqlite3* db_;
@@ -120,9 +128,14 @@ class HistoryStore {
   std::vector<Entry> in_flight_;  // In the transaction the thread pool is committing.
   StoreError commit_error_;       // Written by the worker, read in on_commit_done.
   uv_work_t work_{};
-  bool closing_ = false;
+  bool closing_ = false;        // close() was called: append() refuses new posts.
+  bool close_started_ = false;  // The thread pool is closing the database (close_work_).
+  bool closed_ = false;         // The database is closed; close_done_ has been taken.
+  uv_work_t close_work_{};      // sqlite3_close runs off the loop: it checkpoints the WAL.
+  std::vector<Entry> refused_;  // Appends made during close(), answered before close_done_.
   std::function<void()> close_done_;
   std::uint64_t committed_count_ = 0;
+  std::uint64_t transactions_committed_ = 0;
 };
 
 }  // namespace chatkit

@@ -8,6 +8,9 @@
 
 #include <uv.h>
 
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,11 +22,15 @@ namespace chatkit::testing {
 
 // How the peer ended the connection, as far as this client has seen.
 enum class PeerClose {
-  kOpen,     // Nothing yet.
-  kEof,      // Orderly close (FIN): read returned UV_EOF.
-  kReset,    // Connection reset (RST) or another read error.
+  kOpen,   // Nothing yet.
+  kEof,    // Orderly close (FIN): read returned UV_EOF.
+  kReset,  // Connection reset (RST) or another read error.
 };
 const char* to_string(PeerClose close);
+// Prints to_string(close), so that GoogleTest failure messages name the value.
+std::ostream& operator<<(std::ostream& out, PeerClose close);
+
+class BufferedSocket;
 
 class TestClient {
  public:
@@ -34,7 +41,8 @@ class TestClient {
   TestClient& operator=(const TestClient&) = delete;
 
   // Connects to host:port (IPv4 or IPv6 literal) and starts reading. Returns false on failure,
-  // with last_error() saying why.
+  // with last_error() saying why. After close() or reset() the client may connect again; that
+  // clears what the earlier connection received.
   bool connect(const std::string& host, int port, milliseconds timeout = kStepTimeout);
 
   // Writes raw bytes and waits until libuv reports the write complete.
@@ -47,9 +55,10 @@ class TestClient {
   void reset();
   // Closes gracefully (uv_close). Pending writes may be dropped.
   void close();
+  // Both return once the handle is closed. Bytes received before stay readable.
 
   // Reads one complete frame; nullopt on timeout, peer close or a decode error (last_error()).
-  // `max_message_bytes` bounds what the test accepts.
+  // `max_message_bytes` bounds what the test accepts. On failure nothing is consumed.
   std::optional<std::string> read_frame(milliseconds timeout = kStepTimeout,
                                         std::uint32_t max_message_bytes = 64 * 1024 * 1024);
   // Reads exactly `count` raw bytes; nullopt on timeout or close before that.
@@ -61,26 +70,16 @@ class TestClient {
   // nothing is sent.
   std::string read_available(milliseconds duration);
 
-  PeerClose peer_close() const { return peer_close_; }
-  bool connected() const { return connected_; }
+  PeerClose peer_close() const;
+  bool connected() const;
   // Everything received since connect(), consumed or not (for failure messages).
-  const std::string& received_total() const { return total_; }
+  const std::string& received_total() const;
   // The reason for the last failure, in words.
-  const std::string& last_error() const { return last_error_; }
+  const std::string& last_error() const;
 
  private:
-  static void on_alloc(uv_handle_t* handle, std::size_t suggested, uv_buf_t* buf);
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-
-  TestLoop& loop_;
-  uv_tcp_t tcp_{};
-  bool initialized_ = false;
-  bool connected_ = false;
-  bool closing_ = false;
-  std::string buffer_;  // Received, not yet consumed.
-  std::string total_;   // Received since connect().
-  PeerClose peer_close_ = PeerClose::kOpen;
-  std::string last_error_;
+  // The connection; shared with ScriptedConnection (tests/support/buffered_socket.h).
+  std::unique_ptr<BufferedSocket> socket_;
 };
 
 }  // namespace chatkit::testing

@@ -20,27 +20,40 @@ inline constexpr milliseconds kStepTimeout{10000};
 
 class TestLoop {
  public:
+  // Also sets SIGPIPE to ignored in the test process (where it exists), so that writing to a
+  // connection the peer reset fails with EPIPE instead of killing the test. Children started
+  // with uv_spawn get the default disposition back.
   TestLoop();
-  // Closes every handle still open, runs the loop until they are closed, and records whether
-  // uv_loop_close() succeeded (see closed_cleanly()). Helpers must be destroyed before the loop.
+  // Calls close(): closes every handle still open, runs the loop until they are closed and closes
+  // the loop. Helpers must be destroyed before the loop.
   ~TestLoop();
   TestLoop(const TestLoop&) = delete;
   TestLoop& operator=(const TestLoop&) = delete;
 
   uv_loop_t* get() { return &loop_; }
 
-  // Runs the loop until `done()` returns true (checked after every loop iteration) or `timeout`
-  // passes. Returns done()'s final value.
+  // Runs the loop until `done()` returns true (checked first, then after every loop iteration) or
+  // `timeout` passes. Returns done()'s final value. An iteration lasts at most a few milliseconds,
+  // so `done()` may also poll state outside the loop (a file). Not reentrant: never call it from
+  // a libuv callback.
   bool run_until(const std::function<bool()>& done, milliseconds timeout = kStepTimeout);
   // Runs the loop for `duration`, whatever happens.
   void run_for(milliseconds duration);
   // Closes every handle not yet closing, runs the loop until nothing is left, then uv_loop_close.
-  // Returns true when the loop closed with status 0. Idempotent; the destructor calls it.
+  // Returns true when the loop closed with status 0; otherwise it names the handles left open on
+  // stderr. Idempotent (later calls return the first result); the destructor calls it.
   bool close();
 
  private:
+  static void on_tick(uv_timer_t* timer);
+
   uv_loop_t loop_;
+  // Wakes the loop every few milliseconds while run_until() runs, so that done() is checked
+  // even when no I/O happens.
+  uv_timer_t tick_{};
+  bool running_ = false;
   bool closed_ = false;
+  bool closed_cleanly_ = false;
 };
 
 }  // namespace chatkit::testing

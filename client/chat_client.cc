@@ -1,0 +1,336 @@
+#include "client/chat_client.h"
+
+#include <cassert>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <utility>
+
+#include "client/resolve.h"
+#include "kit/diagnostics/byte_dump.h"
+#include "kit/framing/utf8.h"
+#include "kit/net/address.h"
+
+namespace chatkit {
+namespace {
+
+constexpr std::size_t kMaxDumpBytes = 64;
+
+}  // namespace
+
+std::string check_message(std::string_view message, std::uint32_t max_bytes) {
+  if (message.size() > max_bytes) {
+    return "the message is " + std::to_string(message.size()) + " bytes long; the limit is " +
+           std::to_string(max_bytes) + " (--max-message-bytes)";
+  }
+  const Utf8Check utf8 = check_utf8(message);
+  if (!utf8.valid) {
+    std::string text = "the message is not valid UTF-8: ill-formed sequence at byte " +
+                       std::to_string(utf8.error_offset) + ":\n" +
+                       hex_dump(message, utf8.error_offset, kMaxDumpBytes, "  ");
+    text.pop_back();  // The caller ends the line.
+    return text;
+  }
+  return "";
+}
+
+ChatClient::ChatClient(uv_loop_t* loop, ClientOptions options)
+    : loop_(loop),
+      options_(std::move(options)),
+      decoder_(options_.max_message_bytes),
+      line_reader_(loop, options_.max_message_bytes) {}
+
+ChatClient::~ChatClient() {
+  assert(!stream_ && !timer_open_ && line_reader_.idle() &&
+         "destroy the client only after uv_run() has closed all of its handles");
+}
+
+void ChatClient::start() {
+  assert(phase_ == Phase::kResolving);
+  const UvError error =
+      resolve_host(loop_, options_.host, options_.port,
+                   [this](const UvError& result, const std::vector<sockaddr_storage>& addresses) {
+                     on_resolved(result, addresses);
+                   });
+  if (error) finish(kExitFailure, error.message());
+}
+
+void ChatClient::on_resolved(const UvError& error, const std::vector<sockaddr_storage>& addresses) {
+  if (error) {
+    finish(kExitFailure, error.message());
+    return;
+  }
+  addresses_ = addresses;
+  phase_ = Phase::kConnecting;
+  connect_next();
+}
+
+// "localhost" often resolves to both ::1 and 127.0.0.1 while the server listens on only one of
+// them, so each address gets its turn before the client gives up.
+void ChatClient::connect_next() {
+  assert(next_address_ < addresses_.size());
+  const auto* address = reinterpret_cast<const sockaddr*>(&addresses_[next_address_++]);
+  peer_ = format_address(address);
+  tried_ += (tried_.empty() ? "" : ", ") + peer_;
+
+  TcpStream::Handler* handler = this;  // The base is private; the conversion is ours to make.
+  stream_ = std::make_unique<TcpStream>(handler);
+  const UvError error = stream_->init(loop_);
+  if (error) {
+    stream_.reset();  // Never initialized, so there is no handle to close.
+    finish(kExitFailure, error.message());
+    return;
+  }
+  const UvError started =
+      stream_->connect(address, [this](const UvError& result) { on_connected(result); });
+  if (started) connect_failed(started);
+}
+
+void ChatClient::on_connected(const UvError& error) {
+  if (error) {
+    connect_failed(error);
+    return;
+  }
+  if (options_.stage == Stage::kSendOnly) {
+    get_message();  // A stage 1 server sends nothing, so there is nothing to read.
+    return;
+  }
+  phase_ = Phase::kReadingHistory;
+  const UvError reading = stream_->start_reading();
+  if (reading) finish(kExitFailure, reading.message());
+}
+
+void ChatClient::connect_failed(const UvError& error) {
+  if (next_address_ < addresses_.size()) {
+    // A handle whose connect failed cannot be reused: close it, and on_stream_closed() tries the
+    // next address with a fresh one.
+    stream_->close();
+    return;
+  }
+  const std::string target =
+      addresses_.size() == 1
+          ? peer_
+          : options_.host + " port " + std::to_string(options_.port) + " (tried " + tried_ + ")";
+  finish(kExitFailure, UvError("connect to " + target, error.code()).message());
+}
+
+// Returns false when the frame ended the conversation.
+bool ChatClient::take_history_frame(std::string_view payload) {
+  switch (history_.add_frame(payload)) {
+    case HistoryReceiver::FrameKind::kInvalid:
+      finish(kExitFailure, "protocol error: " + history_.error());
+      return false;
+    case HistoryReceiver::FrameKind::kCount:
+      if (options_.stage == Stage::kHistory) std::cout << "History:\n";
+      break;
+    case HistoryReceiver::FrameKind::kItem:
+      std::cout << payload << '\n';
+      break;
+  }
+  return true;
+}
+
+void ChatClient::get_message() {
+  phase_ = Phase::kReadingMessage;
+  if (options_.message) {
+    send_message(*options_.message);
+    return;
+  }
+  std::cout << "Message: " << std::flush;
+  const UvError error = line_reader_.start([this](const LineResult& result) { on_line(result); });
+  if (error) finish(kExitFailure, error.message());
+}
+
+void ChatClient::on_line(const LineResult& result) {
+  switch (result.status) {
+    case LineResult::Status::kLine: {
+      const std::string problem = check_message(result.line, options_.max_message_bytes);
+      if (problem.empty()) {
+        send_message(result.line);
+      } else {
+        finish(kExitUsage, problem);
+      }
+      return;
+    }
+    case LineResult::Status::kEndOfInput:
+      finish(kExitFailure, "no message: standard input closed");
+      return;
+    case LineResult::Status::kTooLong:
+      finish(kExitUsage, "the message is longer than the limit of " +
+                             std::to_string(options_.max_message_bytes) +
+                             " bytes (--max-message-bytes)");
+      return;
+    case LineResult::Status::kFailed:
+      finish(kExitFailure, result.error.message());
+      return;
+  }
+}
+
+void ChatClient::send_message(const std::string& message) {
+  phase_ = Phase::kSending;
+  if (options_.stage == Stage::kPersisted) {
+    reply_ = message.empty() ? Reply::kClose : Reply::kAck;
+  } else if (options_.stage == Stage::kHistory && message == kHistoryCommand) {
+    reply_ = Reply::kHistory;
+    history_.reset();
+  }
+
+  // The FIN after the message tells the server that nothing else is coming; the shutdown waits
+  // for the write, so the two can be queued together.
+  UvError error = stream_->write(encode_frame(message));
+  if (!error) {
+    error = stream_->shutdown([this](const UvError& result) { on_shutdown(result); });
+  }
+  if (error) {
+    finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
+    return;
+  }
+  if (reply_ == Reply::kAck || reply_ == Reply::kClose) start_ack_timer();
+}
+
+void ChatClient::on_shutdown(const UvError& error) {
+  if (phase_ == Phase::kDone) return;
+  // When a reply is due, the reply (or the timer) decides the outcome; a shutdown that failed
+  // because the server reset the connection shows up there as well.
+  if (reply_ != Reply::kNone) return;
+  if (error) {
+    finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
+  } else {
+    finish(kExitSuccess, "");
+  }
+}
+
+void ChatClient::start_ack_timer() {
+  const UvError error = check_uv("acknowledgement timer", uv_timer_init(loop_, &ack_timer_));
+  if (error) {
+    finish(kExitFailure, error.message());
+    return;
+  }
+  timer_open_ = true;
+  ack_timer_.data = this;
+  // Rounded up, so a timeout of 0.0001 s still waits a whole millisecond rather than none.
+  const auto milliseconds =
+      static_cast<std::uint64_t>(std::ceil(options_.ack_timeout_seconds * 1000));
+  uv_timer_start(&ack_timer_, on_ack_timeout, milliseconds, 0);
+}
+
+void ChatClient::on_ack_timeout(uv_timer_t* timer) {
+  auto* self = static_cast<ChatClient*>(timer->data);
+  if (self->reply_ == Reply::kClose) {
+    self->finish(kExitSuccess, "");  // Nothing was owed; the server just kept the connection.
+  } else if (!self->message_written_) {
+    self->finish(kExitFailure, "send message to " + self->peer_ + ": not sent within " +
+                                   self->ack_timeout_text());
+  } else {
+    self->finish(kExitNotAcknowledged,
+                 "post sent but not acknowledged within " + self->ack_timeout_text());
+  }
+}
+
+void ChatClient::on_timer_closed(uv_handle_t* handle) {
+  static_cast<ChatClient*>(handle->data)->timer_open_ = false;
+}
+
+void ChatClient::on_frame(std::string_view payload) {
+  if (phase_ == Phase::kReadingHistory) {
+    if (take_history_frame(payload) && history_.complete()) get_message();
+  } else if (phase_ == Phase::kSending && reply_ == Reply::kHistory) {
+    if (take_history_frame(payload) && history_.complete()) finish(kExitSuccess, "");
+  } else if (phase_ == Phase::kSending && reply_ == Reply::kAck) {
+    std::cout << "Posted: " << payload << '\n';
+    finish(kExitSuccess, "");
+  } else {
+    on_unexpected_frame(payload);
+  }
+}
+
+void ChatClient::on_bad_frame(const std::string& reason) {
+  if (phase_ == Phase::kSending && reply_ == Reply::kAck) {
+    finish(kExitNotAcknowledged, "post sent but not acknowledged: bad reply: " + reason);
+  } else {
+    finish(kExitFailure, "protocol error: " + reason);
+  }
+}
+
+void ChatClient::on_unexpected_frame(std::string_view payload) {
+  const char* when = reply_ == Reply::kClose ? "in reply to an empty message, which gets no reply"
+                     : phase_ == Phase::kSending ? "after the message, which gets no reply"
+                                                 : "after the history it announced";
+  std::string text = "protocol error: the server sent a frame " + std::string(when) + ":\n" +
+                     hex_dump(payload, kNoMark, kMaxDumpBytes, "  ");
+  text.pop_back();
+  finish(kExitFailure, text);
+}
+
+void ChatClient::on_stream_data(const char* data, std::size_t size) {
+  std::size_t used = 0;
+  while (used < size && phase_ != Phase::kDone) {
+    used += decoder_.feed(std::string_view(data + used, size - used));
+    if (decoder_.state() == FrameDecoder::State::kFrameDone) {
+      on_frame(decoder_.message());
+    } else if (decoder_.state() == FrameDecoder::State::kFailed) {
+      on_bad_frame(decoder_.error_text());
+    }
+  }
+}
+
+void ChatClient::on_stream_end(const UvError& error) {
+  const bool closed = error.code() == UV_EOF;
+  const std::string failure = UvError("receive from " + peer_, error.code()).message();
+  const bool history_due =
+      phase_ == Phase::kReadingHistory || (phase_ == Phase::kSending && reply_ == Reply::kHistory);
+  if (history_due) {
+    finish(kExitFailure,
+           closed ? "protocol error: the server closed the connection " + history_.progress()
+                  : failure);
+  } else if (phase_ == Phase::kReadingMessage) {
+    finish(kExitFailure,
+           closed ? "the server closed the connection before the message was sent" : failure);
+  } else if (phase_ == Phase::kSending && reply_ == Reply::kAck) {
+    const std::string why = closed ? "the server closed the connection without acknowledging"
+                            : error.code() == UV_ECONNRESET
+                                ? "the server reset the connection without acknowledging"
+                                : failure;
+    finish(kExitNotAcknowledged, "post sent but not acknowledged: " + why);
+  } else if (phase_ == Phase::kSending && reply_ == Reply::kClose) {
+    finish(kExitSuccess, "");  // The server closing is all an empty message gets.
+  } else if (phase_ == Phase::kSending && !closed) {
+    finish(kExitFailure, failure);
+  }
+  // Otherwise (stage 2, EOF after the message): the server is done with us, and the shutdown
+  // finishing ends the conversation.
+}
+
+void ChatClient::on_stream_written(const UvError& error) {
+  if (phase_ == Phase::kDone) return;
+  if (error) {
+    finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
+  } else {
+    message_written_ = true;
+  }
+}
+
+void ChatClient::on_stream_closed() {
+  stream_.reset();
+  if (phase_ == Phase::kConnecting) connect_next();
+}
+
+void ChatClient::finish(int exit_code, const std::string& reason) {
+  if (phase_ == Phase::kDone) return;
+  phase_ = Phase::kDone;
+  exit_code_ = exit_code;
+  if (!reason.empty()) std::cerr << "chat-client: " << reason << '\n';
+  line_reader_.close();
+  if (timer_open_ && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&ack_timer_))) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&ack_timer_), on_timer_closed);
+  }
+  if (stream_) stream_->close();
+}
+
+std::string ChatClient::ack_timeout_text() const {
+  std::ostringstream text;
+  text << options_.ack_timeout_seconds << " s";
+  return text.str();
+}
+
+}  // namespace chatkit

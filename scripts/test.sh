@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test suite: installs what is needed, builds the default and the sanitizer
+# (ASan + UBSan) presets, and runs ctest on both. Exits non-zero if anything fails.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/install-deps.sh "$@"
+
+echo "== build: default"
+scripts/build.sh default
+echo "== test: default"
+ctest --preset default
+
+echo "== build: asan"
+scripts/build.sh asan
+echo "== test: asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
+ctest --preset asan

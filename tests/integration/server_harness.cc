@@ -1,0 +1,68 @@
+#include "tests/integration/server_harness.h"
+
+#include <csignal>
+
+#include "kit/protocol/stage.h"
+
+namespace chatkit::testing {
+
+ServerUnderTest::ServerUnderTest(TestLoop& loop, int stage, const std::string& work_dir,
+                                 const std::string& data_path, std::vector<std::string> extra) {
+  ChildProcess::Options options;
+  options.argv = {CHATKIT_SERVER_PATH, "--stage", std::to_string(stage), "--bind", "127.0.0.1",
+                  "--port", "0"};
+  if (!data_path.empty()) {
+    options.argv.push_back("--data");
+    options.argv.push_back(data_path);
+  }
+  options.argv.insert(options.argv.end(), extra.begin(), extra.end());
+  options.cwd = work_dir;
+  process_ = std::make_unique<ChildProcess>(loop, options);
+  if (process_->spawn_error().empty()) {
+    if (auto port = process_->wait_for_listening_port()) port_ = *port;
+  }
+}
+
+std::optional<ExitStatus> ServerUnderTest::stop() {
+  process_->kill(SIGTERM);
+  return process_->wait_for_exit();
+}
+
+std::optional<ReceivedHistory> read_history(TestClient& client, std::string* error) {
+  ReceivedHistory history;
+  auto count_frame = client.read_frame();
+  if (!count_frame) {
+    *error = "no count frame: " + client.last_error();
+    return std::nullopt;
+  }
+  history.count_text = *count_frame;
+  const auto count = parse_count(*count_frame);
+  if (!count) {
+    *error = "count frame is not decimal text: \"" + *count_frame + "\"";
+    return std::nullopt;
+  }
+  for (std::uint64_t i = 0; i < *count; ++i) {
+    auto item = client.read_frame();
+    if (!item) {
+      *error = "history item " + std::to_string(i) + " of " + std::to_string(*count) +
+               " missing: " + client.last_error();
+      return std::nullopt;
+    }
+    history.items.push_back(std::move(*item));
+  }
+  return history;
+}
+
+std::unique_ptr<TestClient> converse(TestLoop& loop, int port, const std::string& message,
+                                     ReceivedHistory* history) {
+  auto client = std::make_unique<TestClient>(loop);
+  if (!client->connect("127.0.0.1", port)) return client;
+  std::string error;
+  auto received = read_history(*client, &error);
+  if (!received) return client;
+  if (history != nullptr) *history = *received;
+  client->send_frame(message);
+  return client;
+}
+
+}  // namespace chatkit::testing

@@ -1,0 +1,193 @@
+// Stage 3 end to end: posts with time and host, acknowledgements, durable history.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "kit/protocol/post.h"
+#include "tests/integration/server_harness.h"
+
+namespace chatkit::testing {
+namespace {
+
+class Stage3Server : public ::testing::Test {
+ protected:
+  void SetUp() override { data_ = dir_.file("history.db"); }
+  void start(std::vector<std::string> extra = {}) {
+    server_ = std::make_unique<ServerUnderTest>(loop_, 3, dir_.path(), data_, std::move(extra));
+    ASSERT_TRUE(server_->started()) << server_->describe();
+  }
+  void stop() {
+    const auto status = server_->stop();
+    ASSERT_TRUE(status.has_value()) << server_->describe();
+    EXPECT_EQ(status->exit_code, 0) << server_->describe();
+    server_.reset();
+  }
+  void TearDown() override {
+    if (server_) stop();
+    EXPECT_TRUE(loop_.close());
+  }
+  // Posts and returns the acknowledgement frame (nullopt when none came).
+  std::optional<std::string> post(const std::string& message) {
+    auto client = converse(loop_, server_->port(), message);
+    auto ack = client->read_frame();
+    if (ack) {
+      EXPECT_EQ(client->read_until_close(nullptr), PeerClose::kEof) << "close after ack";
+    }
+    return ack;
+  }
+  std::vector<std::string> history() {
+    TestClient client(loop_);
+    EXPECT_TRUE(client.connect("127.0.0.1", server_->port())) << client.last_error();
+    std::string error;
+    auto received = read_history(client, &error);
+    EXPECT_TRUE(received.has_value()) << error << "\n" << server_->describe();
+    return received ? received->items : std::vector<std::string>{};
+  }
+
+  TempDir dir_;
+  std::string data_;
+  TestLoop loop_;
+  std::unique_ptr<ServerUnderTest> server_;
+};
+
+TEST_F(Stage3Server, AcknowledgesAPostWithItsStoredTextInTheDocumentedFormat) {
+  start();
+  const auto ack = post("héllo wörld ✓");
+  ASSERT_TRUE(ack.has_value()) << server_->describe();
+  const auto parts = parse_post(*ack);
+  ASSERT_TRUE(parts.has_value())
+      << "expected \"[YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM host] message\", got \"" << *ack << "\"";
+  EXPECT_EQ(parts->message, "héllo wörld ✓");
+  EXPECT_TRUE(parts->host == "127.0.0.1" || parts->host.find("localhost") != std::string::npos)
+      << "host was \"" << parts->host << "\"";
+  EXPECT_EQ(history(), std::vector<std::string>{*ack}) << "the history holds the acknowledged text";
+}
+
+TEST_F(Stage3Server, ClosesWithoutAcknowledgementOnAnEmptyMessageAndStoresNothing) {
+  start();
+  auto client = converse(loop_, server_->port(), "");
+  std::string rest;
+  EXPECT_EQ(client->read_until_close(&rest), PeerClose::kEof);
+  EXPECT_EQ(rest, "") << "no acknowledgement frame for an empty message";
+  EXPECT_TRUE(history().empty());
+}
+
+TEST_F(Stage3Server, TreatsHistoryAsAnOrdinaryPost) {
+  start();
+  const auto ack = post("history");
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(parse_post(*ack)->message, "history");
+}
+
+TEST_F(Stage3Server, KeepsHistoryAcrossARestart) {
+  start();
+  std::vector<std::string> acks;
+  for (const char* message : {"one", "two", "three"}) {
+    auto ack = post(message);
+    ASSERT_TRUE(ack.has_value()) << server_->describe();
+    acks.push_back(*ack);
+  }
+  stop();
+  start();
+  EXPECT_EQ(history(), acks);
+  auto four = post("four");
+  ASSERT_TRUE(four.has_value());
+  acks.push_back(*four);
+  EXPECT_EQ(history(), acks);
+}
+
+TEST_F(Stage3Server, KeepsAcknowledgedPostsAfterKill9) {
+  start();
+  std::vector<std::string> acks;
+  for (int i = 0; i < 20; ++i) {
+    auto ack = post("post " + std::to_string(i));
+    ASSERT_TRUE(ack.has_value()) << server_->describe();
+    acks.push_back(*ack);
+  }
+  server_->process().kill(SIGKILL);
+  ASSERT_TRUE(server_->process().wait_for_exit().has_value());
+  server_.reset();
+  start();
+  EXPECT_EQ(history(), acks);
+}
+
+TEST_F(Stage3Server, ServesHundredConcurrentPostersAndAcknowledgesEach) {
+  start();
+  constexpr int kClients = 100;
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<TestClient>(loop_));
+    ASSERT_TRUE(clients.back()->connect("127.0.0.1", server_->port()));
+    std::string error;
+    ASSERT_TRUE(read_history(*clients.back(), &error).has_value()) << error;
+  }
+  for (int i = 0; i < kClients; ++i) ASSERT_TRUE(clients[i]->send_frame("p" + std::to_string(i)));
+  std::vector<std::string> acks;
+  for (auto& client : clients) {
+    auto ack = client->read_frame();
+    ASSERT_TRUE(ack.has_value()) << client->last_error() << "\n" << server_->describe();
+    acks.push_back(*ack);
+  }
+  auto stored = history();
+  ASSERT_EQ(stored.size(), acks.size());
+  std::sort(stored.begin(), stored.end());
+  std::sort(acks.begin(), acks.end());
+  EXPECT_EQ(stored, acks) << "each acknowledged post is stored exactly once";
+}
+
+TEST_F(Stage3Server, StopsCleanlyOnSigintWithExitZero) {
+  start();
+  ASSERT_TRUE(post("before stop").has_value());
+  server_->process().kill(SIGINT);
+  const auto status = server_->process().wait_for_exit();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->exit_code, 0) << server_->describe();
+  EXPECT_NE(server_->process().stdout_text().find("history store closed"), std::string::npos);
+  server_.reset();
+}
+
+// A data file that is not ours must be refused at start, and left exactly as it was.
+class Stage3DataFile : public Stage3Server {
+ protected:
+  void expect_refused(const std::string& why) {
+    ServerUnderTest server(loop_, 3, dir_.path(), data_);
+    EXPECT_FALSE(server.started()) << why << "\n" << server.describe();
+    const auto status = server.process().wait_for_exit();
+    ASSERT_TRUE(status.has_value()) << server.describe();
+    EXPECT_NE(status->exit_code, 0) << server.describe();
+    EXPECT_NE(server.process().stderr_text().find("chat-server:"), std::string::npos)
+        << "a one-line reason on stderr\n" << server.describe();
+  }
+};
+
+TEST_F(Stage3DataFile, RefusesGarbageAndLeavesItUnchanged) {
+  const std::string garbage = "this is not a database, it is a student's essay\n";
+  ASSERT_TRUE(write_file(data_, garbage));
+  expect_refused("garbage file");
+  std::string after;
+  ASSERT_TRUE(read_file(data_, &after));
+  EXPECT_EQ(after, garbage);
+}
+
+TEST_F(Stage3DataFile, RefusesAnotherProgramsSqliteDatabase) {
+  // A valid SQLite database of someone else's, made with the sqlite3 shell.
+  ChildProcess::Options options;
+  options.argv = {"sqlite3", data_, "CREATE TABLE grades(student TEXT, grade INT);"};
+  ChildProcess sqlite(loop_, options);
+  if (!sqlite.spawn_error().empty()) GTEST_SKIP() << "sqlite3 shell not available: " << sqlite.spawn_error();
+  ASSERT_TRUE(sqlite.wait_for_exit().has_value());
+  std::string before;
+  ASSERT_TRUE(read_file(data_, &before));
+  expect_refused("foreign SQLite database");
+  std::string after;
+  ASSERT_TRUE(read_file(data_, &after));
+  EXPECT_EQ(after, before) << "the foreign file must not be modified";
+}
+
+TEST_F(Stage3DataFile, RefusesAMissingDirectory) {
+  data_ = dir_.file("no-such-dir/history.db");
+  expect_refused("missing directory");
+}
+
+}  // namespace
+}  // namespace chatkit::testing
