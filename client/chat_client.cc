@@ -6,33 +6,11 @@
 #include <sstream>
 #include <utility>
 
+#include "client/message.h"
 #include "client/resolve.h"
-#include "kit/diagnostics/byte_dump.h"
-#include "kit/framing/utf8.h"
 #include "kit/net/address.h"
 
 namespace chatkit {
-namespace {
-
-constexpr std::size_t kMaxDumpBytes = 64;
-
-}  // namespace
-
-std::string check_message(std::string_view message, std::uint32_t max_bytes) {
-  if (message.size() > max_bytes) {
-    return "the message is " + std::to_string(message.size()) + " bytes long; the limit is " +
-           std::to_string(max_bytes) + " (--max-message-bytes)";
-  }
-  const Utf8Check utf8 = check_utf8(message);
-  if (!utf8.valid) {
-    std::string text = "the message is not valid UTF-8: ill-formed sequence at byte " +
-                       std::to_string(utf8.error_offset) + ":\n" +
-                       hex_dump(message, utf8.error_offset, kMaxDumpBytes, "  ");
-    text.pop_back();  // The caller ends the line.
-    return text;
-  }
-  return "";
-}
 
 ChatClient::ChatClient(uv_loop_t* loop, ClientOptions options)
     : loop_(loop),
@@ -142,6 +120,11 @@ void ChatClient::get_message() {
 }
 
 void ChatClient::on_line(const LineResult& result) {
+  // A terminal echoes the Enter that ends the line. Otherwise end the prompt's line here, so
+  // that what follows ("Posted: ...", an error) starts on a line of its own.
+  if (uv_guess_handle(0) != UV_TTY || result.status != LineResult::Status::kLine) {
+    std::cout << '\n';
+  }
   switch (result.status) {
     case LineResult::Status::kLine: {
       const std::string problem = check_message(result.line, options_.max_message_bytes);
@@ -253,13 +236,11 @@ void ChatClient::on_bad_frame(const std::string& reason) {
 }
 
 void ChatClient::on_unexpected_frame(std::string_view payload) {
-  const char* when = reply_ == Reply::kClose ? "in reply to an empty message, which gets no reply"
+  const char* when = reply_ == Reply::kClose     ? "in reply to an empty message, which gets none"
                      : phase_ == Phase::kSending ? "after the message, which gets no reply"
                                                  : "after the history it announced";
-  std::string text = "protocol error: the server sent a frame " + std::string(when) + ":\n" +
-                     hex_dump(payload, kNoMark, kMaxDumpBytes, "  ");
-  text.pop_back();
-  finish(kExitFailure, text);
+  finish(kExitFailure, "protocol error: the server sent a frame " + std::string(when) + ":\n" +
+                           indented_dump(payload));
 }
 
 void ChatClient::on_stream_data(const char* data, std::size_t size) {

@@ -46,10 +46,6 @@ struct ClientOptions {
   std::uint32_t max_message_bytes = kDefaultMaxMessageBytes;
 };
 
-// Returns "" when `message` can be sent: valid UTF-8 and at most `max_bytes` long. Otherwise
-// returns the reason, with a byte dump for bad UTF-8.
-std::string check_message(std::string_view message, std::uint32_t max_bytes);
-
 class ChatClient final : private TcpStream::Handler {
  public:
   ChatClient(uv_loop_t* loop, ClientOptions options);

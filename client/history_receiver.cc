@@ -5,14 +5,13 @@
 #include <optional>
 #include <string>
 
-#include "kit/diagnostics/byte_dump.h"
+#include "client/message.h"
 #include "kit/protocol/stage.h"
 
 namespace chatkit {
 namespace {
 
 constexpr std::size_t kMaxCountDigits = 18;  // As parse_count() allows: fits 64 bits.
-constexpr std::size_t kMaxDumpBytes = 64;
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -59,16 +58,14 @@ std::string explain_invalid_count(std::string_view payload) {
   const auto offset = static_cast<std::size_t>(not_digit - payload.begin());
   std::string text = "the history count must be decimal text, like \"3\", but byte " +
                      std::to_string(offset) + " of its " + std::to_string(payload.size()) +
-                     "-byte payload is not a digit:\n";
-  text += hex_dump(payload, offset, kMaxDumpBytes, "  ");
+                     "-byte payload is not a digit:\n" + indented_dump(payload, offset);
   // The classic mistake is sending the count as a binary integer (00 00 00 03), which is valid
   // UTF-8 and so passes the frame decoder; say so when the bytes look like it.
   const bool looks_binary = std::any_of(
       payload.begin(), payload.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
   if (looks_binary) {
-    text += "  (was the count sent as a binary integer? It travels as text: the frame \"3\".)\n";
+    text += "\n  (was the count sent as a binary integer? It travels as text: the frame \"3\".)";
   }
-  text.pop_back();  // The caller ends the line.
   return text;
 }
 

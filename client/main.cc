@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "client/chat_client.h"
+#include "client/message.h"
 
 namespace {
 
@@ -77,10 +78,31 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
   return std::nullopt;
 }
 
+// Makes sure file descriptors 0, 1 and 2 are open, by opening the null device into any that is
+// closed. A parent may start the client with, say, stdin closed (`chat-client <&-`); the client's
+// socket would then get descriptor 0 and be taken for standard input. Windows sockets are not
+// file descriptors, so there is nothing to do there.
+void reserve_standard_descriptors() {
+#ifndef _WIN32
+  for (;;) {
+    uv_fs_t req;
+    const int fd = uv_fs_open(nullptr, &req, "/dev/null", UV_FS_O_RDWR, 0, nullptr);
+    uv_fs_req_cleanup(&req);
+    if (fd < 0) return;
+    if (fd > 2) {  // 0, 1 and 2 are all open: this one was not needed.
+      uv_fs_close(nullptr, &req, fd, nullptr);
+      uv_fs_req_cleanup(&req);
+      return;
+    }
+  }
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ClientOptions options;
+  reserve_standard_descriptors();
   if (const std::optional<int> exit_code = parse_options(argc, argv, &options)) return *exit_code;
 
 #ifdef SIGPIPE

@@ -118,6 +118,18 @@ bool BufferedSocket::start_reading() {
   return true;
 }
 
+void BufferedSocket::pause_reading() {
+  if (!reading_ || paused_) return;
+  uv_read_stop(stream());
+  paused_ = true;
+}
+
+void BufferedSocket::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  if (reading_ && uv_read_start(stream(), on_alloc, on_read) < 0) reading_ = false;
+}
+
 bool BufferedSocket::connect(const std::string& host, int port, milliseconds timeout) {
   if (initialized_) return fail("connect: the socket is open already; close() it first");
   sockaddr_storage address{};
@@ -299,6 +311,7 @@ std::string BufferedSocket::describe_pending() const {
 
 std::optional<std::string> BufferedSocket::read_frame(milliseconds timeout,
                                                       std::uint32_t max_message_bytes) {
+  resume_reading();
   loop_.run_until(
       [&] {
         return frame_progress(max_message_bytes) != FrameProgress::kIncomplete || input_ended();
@@ -324,6 +337,7 @@ std::optional<std::string> BufferedSocket::read_frame(milliseconds timeout,
 }
 
 std::optional<std::string> BufferedSocket::read_exact(std::size_t count, milliseconds timeout) {
+  resume_reading();
   loop_.run_until([&] { return buffer_.size() >= count || input_ended(); }, timeout);
   if (buffer_.size() < count) {
     const std::string wanted = std::to_string(count) + " bytes";
@@ -338,6 +352,7 @@ std::optional<std::string> BufferedSocket::read_exact(std::size_t count, millise
 }
 
 PeerClose BufferedSocket::read_until_close(std::string* bytes, milliseconds timeout) {
+  resume_reading();
   loop_.run_until([this] { return input_ended(); }, timeout);
   if (peer_close_ == PeerClose::kOpen) {
     fail(input_ended()
@@ -351,6 +366,7 @@ PeerClose BufferedSocket::read_until_close(std::string* bytes, milliseconds time
 }
 
 std::string BufferedSocket::read_available(milliseconds duration) {
+  resume_reading();
   loop_.run_until([this] { return input_ended(); }, duration);
   std::string bytes = std::move(buffer_);
   buffer_.clear();

@@ -67,6 +67,9 @@ class BufferedSocket {
   std::optional<std::string> read_exact(std::size_t count, milliseconds timeout);
   PeerClose read_until_close(std::string* bytes, milliseconds timeout);
   std::string read_available(milliseconds duration);
+  // Stops taking bytes from the socket until the next read_* call, so the kernel's buffers fill
+  // up and the peer meets a client that does not read.
+  void pause_reading();
 
   PeerClose peer_close() const { return peer_close_; }
   bool connected() const { return connected_; }
@@ -84,6 +87,7 @@ class BufferedSocket {
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
   bool init();
   bool start_reading();
+  void resume_reading();
   void close_with(bool send_reset);
   void wait_closed();
   // Sets last_error_ to "<owner>.<text>" and returns false, for `return fail(...)`.
@@ -105,6 +109,7 @@ class BufferedSocket {
   std::string buffer_;  // Received, not yet consumed.
   std::string total_;   // Received since connect/accept.
   PeerClose peer_close_ = PeerClose::kOpen;
+  bool paused_ = false;     // pause_reading() stopped libuv's reads; input has not ended.
   std::string end_reason_;  // How reading ended ("EOF", "read: connection reset ...").
   std::string peer_ip_;
   std::string last_error_;

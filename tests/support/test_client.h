@@ -69,6 +69,9 @@ class TestClient {
   // Waits up to `duration` and returns whatever arrived (possibly nothing); used to check that
   // nothing is sent.
   std::string read_available(milliseconds duration);
+  // Stops reading from the socket until the next read_* call: the server meets a client that
+  // does not read, and its writes back up.
+  void pause_reading();
 
   PeerClose peer_close() const;
   bool connected() const;
