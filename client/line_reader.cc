@@ -44,20 +44,16 @@ UvError LineReader::start(std::function<void(const LineResult&)> done) {
 }
 
 UvError LineReader::start_stream(uv_handle_type type) {
-  if (type == UV_TTY) {
-    const UvError error = check_uv("open standard input", uv_tty_init(loop_, &tty_, kStdin, 1));
-    if (error) return error;
-    stream_ = reinterpret_cast<uv_stream_t*>(&tty_);
-  } else {
-    const UvError error = check_uv("open standard input", uv_pipe_init(loop_, &pipe_, 0));
-    if (error) return error;
-    stream_ = reinterpret_cast<uv_stream_t*>(&pipe_);
-  }
+  const int status =
+      type == UV_TTY ? uv_tty_init(loop_, &tty_, kStdin, 1) : uv_pipe_init(loop_, &pipe_, 0);
+  if (status < 0) return UvError("open standard input", status);
+  stream_ = type == UV_TTY ? reinterpret_cast<uv_stream_t*>(&tty_)
+                           : reinterpret_cast<uv_stream_t*>(&pipe_);
   // From here on the handle exists and must be closed, whatever fails next.
   handle_open_ = true;
   stream_->data = this;
   if (type == UV_NAMED_PIPE) {
-    const UvError error = check_uv("open standard input", uv_pipe_open(&pipe_, kStdin));
+    UvError error = check_uv("open standard input", uv_pipe_open(&pipe_, kStdin));
     if (error) return error;
   }
   return check_uv("read standard input", uv_read_start(stream_, on_alloc, on_read));
@@ -139,7 +135,7 @@ void LineReader::take_end_of_input() {
   take("\n", 1);
 }
 
-void LineReader::finish(LineResult result) {
+void LineReader::finish(const LineResult& result) {
   if (finished_) return;
   auto done = std::move(done_);
   close();  // One line is all the client wants; stop reading standard input now.

@@ -68,7 +68,7 @@ class LineReader {
   // Standard input ended: whatever is buffered is the last line, without a line end.
   void take_end_of_input();
   // Reports `result` once and stops reading.
-  void finish(LineResult result);
+  void finish(const LineResult& result);
 
   uv_loop_t* loop_;
   std::size_t max_line_bytes_;

@@ -23,6 +23,7 @@ namespace {
 
 using chatkit::ClientOptions;
 
+// A day: far beyond any useful wait, and it keeps the timer's milliseconds well inside range.
 constexpr double kMaxAckTimeoutSeconds = 24 * 60 * 60;
 
 // Fills *options from the command line. Returns the exit code when the program should stop
@@ -80,8 +81,9 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
 
 // Makes sure file descriptors 0, 1 and 2 are open, by opening the null device into any that is
 // closed. A parent may start the client with, say, stdin closed (`chat-client <&-`); the client's
-// socket would then get descriptor 0 and be taken for standard input. Windows sockets are not
-// file descriptors, so there is nothing to do there.
+// socket would then get descriptor 0, be taken for standard input by the line reader, and trip
+// libuv's assertion that it never closes descriptors 0 to 2. Windows sockets are not file
+// descriptors, so there is nothing to do there.
 void reserve_standard_descriptors() {
 #ifndef _WIN32
   for (;;) {

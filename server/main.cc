@@ -7,6 +7,7 @@
 #include <uv.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -30,6 +31,11 @@ void size_thread_pool() {
 
 int main(int argc, char** argv) {
   size_thread_pool();
+#ifdef SIGPIPE
+  // A client that resets while we write to it must cost us that connection (the write fails
+  // with EPIPE), not the whole server: by default, SIGPIPE would kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+#endif
   chatkit::ServerOptions options;
   int stage = 3;
   double idle_timeout_seconds = 30;
@@ -54,6 +60,26 @@ int main(int argc, char** argv) {
                  "seconds a connection may make no progress before it is closed")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
+  double frame_timeout_seconds = 30;
+  app.add_option("--frame-timeout", frame_timeout_seconds,
+                 "seconds a client may take to send its whole message, from its first byte")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  app.add_option("--max-connections", options.max_connections,
+                 "clients served at once; one more is refused (reset) at once")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  CLI::Option* chaos = app.add_flag(
+      "--chaos", options.chaos,
+      "for teaching: send in random small pieces with small delays, drop some connections");
+  CLI::Option* chaos_seed = app.add_option(
+      "--chaos-seed", options.chaos_seed, "with --chaos: repeat the random decisions of a run");
+  chaos_seed->needs(chaos);
+  app.add_option("--chaos-drop", options.chaos_drop_percent,
+                 "with --chaos: percent of connections dropped mid-frame")
+      ->check(CLI::Range(0u, 100u))
+      ->needs(chaos)
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +89,14 @@ int main(int argc, char** argv) {
   }
   options.stage = *chatkit::stage_from_number(stage);
   options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_timeout_seconds * 1000));
+  options.frame_timeout =
+      std::chrono::milliseconds(static_cast<long long>(frame_timeout_seconds * 1000));
+  if (options.chaos && chaos_seed->count() == 0) {
+    // A fresh seed each run, logged at start so that a run can be repeated with --chaos-seed.
+    if (uv_random(nullptr, nullptr, &options.chaos_seed, sizeof options.chaos_seed, 0, nullptr) != 0) {
+      options.chaos_seed = uv_hrtime();
+    }
+  }
 
   uv_loop_t loop;
   uv_loop_init(&loop);

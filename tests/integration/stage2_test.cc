@@ -149,5 +149,22 @@ TEST_F(Stage2Server, ClientThatNeverReadsALargeHistoryDelaysNoOne) {
   EXPECT_LT(got.size(), big.size() * 4) << "a client that stopped reading got the whole history";
 }
 
+TEST_F(Stage2Server, SurvivesClientsThatResetWhileHistoryIsBeingWritten) {
+  start({"--max-message-bytes", "8388608"});
+  post(std::string(8 * 1024 * 1024, 'r'));  // More history than the socket buffers hold.
+  for (int i = 0; i < 5; ++i) {
+    TestClient rude(loop_);
+    ASSERT_TRUE(rude.connect("127.0.0.1", server_->port()));
+    rude.pause_reading();
+    loop_.run_for(milliseconds(100));  // The server fills the buffers and has more queued.
+    rude.reset();
+  }
+  loop_.run_for(milliseconds(200));
+  ASSERT_TRUE(server_->process().running())
+      << "the server died writing to a reset connection (SIGPIPE?)\n" << server_->describe();
+  post("still serving");
+  EXPECT_EQ(history().items.size(), 2u);
+}
+
 }  // namespace
 }  // namespace chatkit::testing
