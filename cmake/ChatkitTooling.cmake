@@ -3,6 +3,12 @@ file(GLOB_RECURSE CHATKIT_FORMAT_SOURCES CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/kit/*.h ${PROJECT_SOURCE_DIR}/kit/*.cc
      ${PROJECT_SOURCE_DIR}/server/*.h ${PROJECT_SOURCE_DIR}/server/*.cc
      ${PROJECT_SOURCE_DIR}/client/*.h ${PROJECT_SOURCE_DIR}/client/*.cc
+     ${PROJECT_SOURCE_DIR}/bridge/*.h ${PROJECT_SOURCE_DIR}/bridge/*.cc
+     ${PROJECT_SOURCE_DIR}/wasm-viewer/*.h ${PROJECT_SOURCE_DIR}/wasm-viewer/*.cc
+     ${PROJECT_SOURCE_DIR}/exercises/*.h ${PROJECT_SOURCE_DIR}/exercises/*.cc
+     ${PROJECT_SOURCE_DIR}/exercises/*.cpp
+     ${PROJECT_SOURCE_DIR}/bench/*.h ${PROJECT_SOURCE_DIR}/bench/*.cc
+     ${PROJECT_SOURCE_DIR}/fuzz/*.h ${PROJECT_SOURCE_DIR}/fuzz/*.cc
      ${PROJECT_SOURCE_DIR}/tests/*.h ${PROJECT_SOURCE_DIR}/tests/*.cc)
 
 find_program(CLANG_FORMAT_EXE NAMES clang-format clang-format-14)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: installs what is needed, builds the default and the sanitizer
-# (ASan + UBSan) presets, and runs ctest on both. Exits non-zero if anything fails.
+# (ASan + UBSan) presets, and runs ctest on both; then the Windows build's suites under Wine
+# (scripts/windows/test.sh). Exits non-zero if anything fails.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,3 +16,9 @@ echo "== build: asan"
 scripts/build.sh asan
 echo "== test: asan (AddressSanitizer + UndefinedBehaviorSanitizer)"
 ctest --preset asan
+
+echo "== fuzz: every libFuzzer target for 60 s over its seed corpus (fuzz preset)"
+fuzz/run.sh --seconds 60
+
+echo "== Windows: cross build (mingw-w64) and every suite under Wine (docs/windows.md)"
+scripts/windows/test.sh

@@ -5,6 +5,7 @@
 
 #include "kit/net/address.h"
 #include "kit/store/history_store.h"
+#include "server/chaos_writer.h"
 #include "server/connection.h"
 #include "server/log_text.h"
 
@@ -25,7 +26,8 @@ ChatServer::ChatServer(uv_loop_t* loop, ServerOptions options, Logger& logger)
     : loop_(loop),
       options_(std::move(options)),
       logger_(logger),
-      resolver_(loop, options_.host_lookup_deadline) {}
+      resolver_(loop, options_.host_lookup_deadline),
+      limit_(loop, options_.max_connections, logger) {}
 
 ChatServer::~ChatServer() {
   assert(connections_.empty());
@@ -44,12 +46,15 @@ bool ChatServer::start(std::string* error) {
     stop();
     return false;
   }
+  limit_.prepare();  // Before the first accept: raises the open-file limit.
   if (!listen(error)) {
     stop();
     return false;
   }
   uv_signal_start(&sigint_, on_signal, SIGINT);
   uv_signal_start(&sigterm_, on_signal, SIGTERM);
+  // From now on log lines are written once per loop iteration (server/log.h).
+  logger_.batch_on(loop_);
   return true;
 }
 
@@ -95,6 +100,9 @@ bool ChatServer::listen(std::string* error) {
               stage_name(options_.stage) + "), max message " +
               std::to_string(options_.max_message_bytes) + " bytes, idle timeout " +
               std::to_string(options_.idle_timeout.count() / 1000) + " s");
+  logger_.log(limit_.description() + ", frame timeout " +
+              std::to_string(options_.frame_timeout.count()) + " ms");
+  if (options_.chaos) logger_.log(describe_chaos(options_.chaos_seed, options_.chaos_drop_percent));
   if (store_) {
     // Logged only now: the first line on stdout is always "listening on".
     logger_.log("loaded " + std::to_string(history_.size()) + " posts from " + options_.data_path);
@@ -110,6 +118,10 @@ void ChatServer::on_connection(uv_stream_t* listener, int status) {
     return;
   }
   if (self->stopping_) return;
+  if (self->limit_.full(self->connections_.size())) {
+    self->limit_.refuse(listener, self->connections_.size());
+    return;
+  }
   const std::uint64_t id = self->next_connection_id_++;
   auto* connection = new Connection(*self, id);
   self->connections_.emplace(id, connection);
@@ -204,6 +216,7 @@ void ChatServer::close_handles() {
   uv_close(as_handle(&sigterm_), nullptr);
   uv_close(as_handle(&grace_timer_), nullptr);
   logger_.log("stopped");
+  logger_.stop_batching();
 }
 
 }  // namespace chatkit

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "kit/protocol/history_log.h"
+#include "server/connection_limit.h"
 #include "server/host_resolver.h"
 #include "server/log.h"
 #include "server/server_options.h"
@@ -76,6 +77,7 @@ class ChatServer {
   HistoryLog history_;
   std::unique_ptr<HistoryStore> store_;
   HostResolver resolver_;
+  ConnectionLimit limit_;  // --max-connections.
   uv_tcp_t listener_{};
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};

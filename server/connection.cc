@@ -22,7 +22,8 @@ Connection::Connection(ChatServer& server, std::uint64_t id)
       id_(id),
       name_("#" + std::to_string(id)),
       stream_(this),
-      session_(server.options().stage, server.options().max_message_bytes, this) {
+      session_(server.options().stage, server.options().max_message_bytes, this),
+      frame_deadline_(server.options().frame_timeout) {
   idle_timer_.data = this;
 }
 
@@ -50,6 +51,13 @@ void Connection::start(uv_stream_t* listener) {
 
   // Nagle's algorithm would hold back the small acknowledgement frame waiting for an ACK.
   uv_tcp_nodelay(stream_.tcp(), 1);
+  if (server_.options().chaos) {
+    const ChaosSettings chaos{server_.options().chaos_seed, server_.options().chaos_drop_percent};
+    chaos_ = std::make_unique<ChaosWriter>(
+        loop, stream_, chaos, id_,
+        ChaosWriter::Events{[this](const std::string& reason) { close_reason_ = reason; },
+                            [this](const UvError& failure) { close(failure.message()); }});
+  }
   if (server_.options().stage == Stage::kPersisted) {
     // Start the reverse lookup now, so the name is usually known before the post arrives.
     lookup_ticket_ = server_.resolver().lookup(reinterpret_cast<const sockaddr*>(&peer_),
@@ -66,17 +74,27 @@ void Connection::start(uv_stream_t* listener) {
 }
 
 void Connection::touch() {
-  const auto timeout = static_cast<std::uint64_t>(server_.options().idle_timeout.count());
+  const auto idle = static_cast<std::uint64_t>(server_.options().idle_timeout.count());
+  const std::uint64_t timeout =
+      frame_deadline_.timer_ms(uv_now(idle_timer_.loop), idle,
+                               session_.phase() == ServerSession::Phase::kAwaitingMessage);
   uv_timer_start(&idle_timer_, on_idle_timeout, timeout, 0);
 }
 
 void Connection::on_idle_timeout(uv_timer_t* timer) {
   auto* self = static_cast<Connection*>(timer->data);
+  const std::uint64_t now = uv_now(timer->loop);
+  if (self->frame_deadline_.expired(
+          now, self->session_.phase() == ServerSession::Phase::kAwaitingMessage)) {
+    self->close(self->frame_deadline_.describe(now, self->session_.decoder()));
+    return;
+  }
   self->close("idle timeout: no progress for " +
               std::to_string(self->server_.options().idle_timeout.count()) + " ms");
 }
 
 void Connection::on_stream_data(const char* data, std::size_t size) {
+  frame_deadline_.on_client_bytes(uv_now(idle_timer_.loop));
   touch();
   session_.on_bytes(data, size);
 }
@@ -95,7 +113,7 @@ void Connection::on_stream_written(const UvError& error) {
     return;
   }
   touch();
-  if (stream_.bytes_in_flight() == 0) sent_.clear();
+  if (bytes_in_flight() == 0) sent_.clear();
   pump();
 }
 
@@ -175,7 +193,7 @@ void Connection::queue(std::unique_ptr<Output> output) {
 
 void Connection::pump() {
   if (stream_.closing()) return;
-  while (!outputs_.empty() && stream_.bytes_in_flight() < kReplayWindowBytes) {
+  while (!outputs_.empty() && bytes_in_flight() < kReplayWindowBytes) {
     uv_buf_t bufs[TcpStream::kMaxBuffersPerWrite];
     unsigned count = 0;
     std::size_t bytes = 0;
@@ -204,20 +222,25 @@ void Connection::pump() {
       outputs_.pop_front();
     }
     if (count == 0) break;
-    if (const UvError error = stream_.write_borrowed(bufs, count)) {
+    if (const UvError error =
+            chaos_ ? chaos_->write(bufs, count) : stream_.write_borrowed(bufs, count)) {
       close(error.message());
       return;
     }
   }
   if (outputs_.empty() && finishing_ && !awaiting_store_) {
     if (close_reason_.empty()) close_reason_ = "done";
-    stream_.close_after_writes();
+    if (chaos_) {
+      chaos_->close_after_writes();
+    } else {
+      stream_.close_after_writes();
+    }
   }
 }
 
 void Connection::on_server_stopping() {
   if (awaiting_store_ || finishing_) return;  // Let the post or the last writes complete.
-  if (!outputs_.empty() || stream_.bytes_in_flight() > 0) {
+  if (!outputs_.empty() || bytes_in_flight() > 0) {
     finish();  // Stop reading; close once the history is out.
     return;
   }

@@ -28,6 +28,8 @@
 #include "kit/net/tcp_stream.h"
 #include "kit/protocol/history_log.h"
 #include "kit/protocol/server_session.h"
+#include "server/chaos_writer.h"
+#include "server/frame_deadline.h"
 
 namespace chatkit {
 
@@ -88,6 +90,10 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   void touch();
   static void on_idle_timeout(uv_timer_t* timer);
   static void on_timer_closed(uv_handle_t* handle);
+  // Bytes written and not yet out, through the chaos writer when there is one.
+  std::size_t bytes_in_flight() const {
+    return chaos_ ? chaos_->bytes_in_flight() : stream_.bytes_in_flight();
+  }
 
   ChatServer& server_;
   std::uint64_t id_;
@@ -95,7 +101,9 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   sockaddr_storage peer_{};
   TcpStream stream_;
   ServerSession session_;
-  uv_timer_t idle_timer_{};
+  uv_timer_t idle_timer_{};  // The idle timeout, or the frame deadline when that comes first.
+  FrameDeadline frame_deadline_;
+  std::unique_ptr<ChaosWriter> chaos_;  // --chaos only: writes go through it.
 
   std::deque<std::unique_ptr<Output>> outputs_;  // Not yet fully queued on the socket.
   std::vector<std::unique_ptr<Output>> sent_;    // Queued; their bytes may still be in flight.

@@ -9,9 +9,13 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "server/chat_server.h"
+#include "server/stdin_stop.h"
+#include "server/import_export.h"
+#include "server/web_viewer.h"
 
 namespace {
 
@@ -80,6 +84,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0u, 100u))
       ->needs(chaos)
       ->capture_default_str();
+  chatkit::WebViewerOptions web;  // --web PORT and the viewer bridge's options.
+  chatkit::add_web_viewer_options(app, &web);
+  // Stage-3 history as text (server/import_export.h): each runs instead of the server, then exits.
+  std::string import_path;
+  bool export_posts = false;
+  CLI::Option* import_option = app.add_option(
+      "--import", import_path,
+      "store every line of FILE (UTF-8; - for stdin) as a post in --data, in one transaction, "
+      "then exit");
+  import_option->type_name("FILE");
+  app.add_flag("--export", export_posts, "print every post in --data, one per line, then exit")
+      ->excludes(import_option);
+  bool stop_on_stdin_eof = false;
+  app.add_flag("--stop-on-stdin-eof", stop_on_stdin_eof,
+               "stop gracefully, as on Ctrl-C, when stdin (a pipe) ends: for programs that run "
+               "chat-server on Windows, where they cannot send it a signal");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,6 +108,17 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : 2;
   }
   options.stage = *chatkit::stage_from_number(stage);
+  if (!import_path.empty() || export_posts) {
+    if (options.stage != chatkit::Stage::kPersisted) {
+      std::fprintf(stderr,
+                   "chat-server: --import and --export work on the stage-3 history "
+                   "(--stage 3, the default)\n");
+      return 2;
+    }
+    return export_posts ? chatkit::export_history(options.data_path, stdout, stderr)
+                        : chatkit::import_history(import_path, options.data_path,
+                                                  options.max_message_bytes, stdout, stderr);
+  }
   options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_timeout_seconds * 1000));
   options.frame_timeout =
       std::chrono::milliseconds(static_cast<long long>(frame_timeout_seconds * 1000));
@@ -103,14 +134,33 @@ int main(int argc, char** argv) {
   chatkit::Logger logger;
   int exit_code = 0;
   {
-    chatkit::ChatServer server(&loop, options, logger);
+    chatkit::StdinStop stdin_stop(&loop);  // --stop-on-stdin-eof (server/stdin_stop.h)
+    chatkit::WebViewer viewer(&loop, web, options, logger);
+    std::optional<chatkit::ChatServer> server;
     std::string error;
-    if (!server.start(&error)) {
+    bool started = !stop_on_stdin_eof || stdin_stop.start(
+                                             [&] {
+                                               if (server) server->stop();
+                                               viewer.stop();
+                                             },
+                                             &error);
+    // The web port is bound first, so that a taken one stops us before "listening on".
+    started = started && viewer.listen(&error);
+    if (started) {
+      server.emplace(&loop, options, logger);
+      started = server->start(&error);
+    }
+    if (!started) {
+      viewer.stop();
       std::fprintf(stderr, "chat-server: %s\n", error.c_str());
       exit_code = 1;
+    } else {
+      viewer.start(server->port());
     }
     uv_run(&loop, UV_RUN_DEFAULT);
+    stdin_stop.close();
   }
+  uv_run(&loop, UV_RUN_DEFAULT);  // The stdin watch's close callback, if it was open.
   const int close_status = uv_loop_close(&loop);
   if (close_status != 0) {
     std::fprintf(stderr, "chat-server: event loop closed with handles open (%s)\n",

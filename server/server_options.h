@@ -3,6 +3,7 @@
 #define CHATKIT_SERVER_SERVER_OPTIONS_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,16 @@ struct ServerOptions {
   std::chrono::milliseconds host_lookup_deadline{2000};
   // After SIGINT/SIGTERM, how long connections may take to finish before they are closed.
   std::chrono::milliseconds shutdown_grace{10000};
+  // A client's one frame must arrive whole within this time of its first byte, so that a client
+  // trickling a byte every few seconds cannot hold a connection forever (server/frame_deadline.h).
+  std::chrono::milliseconds frame_timeout{30000};
+  // Clients served at once; one more is accepted and reset at once (server/connection_limit.h).
+  std::size_t max_connections = 10000;
+  // --chaos: write in random small pieces with small delays and drop some connections mid-frame
+  // (server/chaos_writer.h). The seed makes a run's decisions repeatable.
+  bool chaos = false;
+  std::uint64_t chaos_seed = 0;
+  unsigned chaos_drop_percent = 10;
 };
 
 }  // namespace chatkit

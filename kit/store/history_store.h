@@ -15,9 +15,10 @@
 //
 // Threading: all public methods are called on the loop thread. Commits run on libuv's thread
 // pool (uv_queue_work) so the loop never waits for the disk. While one commit runs, further
-// appends queue up; when it finishes, everything queued is committed together in the next
-// transaction (group commit). At most one transaction is in flight at any time, so posts are
-// stored in exactly the order append() was called.
+// appends queue up; when it finishes, its callbacks run, and then everything queued (including
+// posts appended from those callbacks) is committed together in the next transaction (group
+// commit). At most one transaction is in flight at any time, so posts are stored in exactly the
+// order append() was called.
 #ifndef CHATKIT_KIT_STORE_HISTORY_STORE_H_
 #define CHATKIT_KIT_STORE_HISTORY_STORE_H_
 
@@ -136,6 +137,10 @@ class HistoryStore {
   std::function<void()> close_done_;
   std::uint64_t committed_count_ = 0;
   std::uint64_t transactions_committed_ = 0;
+  bool delivering_ = false;  // on_commit_done is running callbacks: append() only queues.
+  // False once the store is destroyed; on_commit_done holds a copy while it runs callbacks, any
+  // of which may destroy the store.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace chatkit

@@ -15,7 +15,9 @@ namespace chatkit {
 
 // Formats `when` in the process's local time zone.
 std::string format_local_timestamp(std::chrono::system_clock::time_point when);
-// format_local_timestamp(std::chrono::system_clock::now()).
+// format_local_timestamp(std::chrono::system_clock::now()), for log lines: it reuses the time
+// zone lookup of the same second, so a change of the process's time zone (TZ and tzset) shows
+// only from the next second on.
 std::string local_timestamp_now();
 
 // True when `text` has exactly the shape above: YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM (or -HH:MM),

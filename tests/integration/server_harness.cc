@@ -16,6 +16,11 @@ ServerUnderTest::ServerUnderTest(TestLoop& loop, int stage, const std::string& w
     options.argv.push_back(data_path);
   }
   options.argv.insert(options.argv.end(), extra.begin(), extra.end());
+#ifdef _WIN32
+  // No signals between processes on Windows: stop() closes stdin instead (see the header).
+  options.argv.push_back("--stop-on-stdin-eof");
+  options.stdin_pipe = true;
+#endif
   options.cwd = work_dir;
   process_ = std::make_unique<ChildProcess>(loop, options);
   if (process_->spawn_error().empty()) {
@@ -24,7 +29,11 @@ ServerUnderTest::ServerUnderTest(TestLoop& loop, int stage, const std::string& w
 }
 
 std::optional<ExitStatus> ServerUnderTest::stop() {
+#ifdef _WIN32
+  process_->close_stdin();
+#else
   process_->kill(SIGTERM);
+#endif
   return process_->wait_for_exit();
 }
 

@@ -34,7 +34,10 @@ class ServerUnderTest {
   // The server's command, exit status and log, for failure messages.
   std::string describe() const { return process_->describe(); }
 
-  // SIGTERM, then waits for the exit; returns the exit status (nullopt on timeout).
+  // Asks for the graceful stop, then waits for the exit; returns the exit status (nullopt on
+  // timeout). The request is SIGTERM; on Windows, which has no signals between processes, the
+  // server runs with --stop-on-stdin-eof and the request is closing its stdin, which leads to
+  // the same ChatServer::stop().
   std::optional<ExitStatus> stop();
 
  private:

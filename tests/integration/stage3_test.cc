@@ -136,6 +136,13 @@ TEST_F(Stage3Server, ServesHundredConcurrentPostersAndAcknowledgesEach) {
 }
 
 TEST_F(Stage3Server, StopsCleanlyOnSigintWithExitZero) {
+#ifdef _WIN32
+  // Windows-only skip: one process cannot send another a signal (uv_process_kill terminates
+  // it); Ctrl-C reaches only processes on the same console, and tests run without one. The
+  // same graceful stop is checked on Windows through --stop-on-stdin-eof (stdin_stop_test.cc,
+  // and every test's ServerUnderTest::stop()).
+  GTEST_SKIP() << "no signals between processes on Windows (docs/windows.md)";
+#endif
   start();
   ASSERT_TRUE(post("before stop").has_value());
   server_->process().kill(SIGINT);

@@ -64,6 +64,25 @@ bool same_env_name(std::string_view a, std::string_view b) {
 #endif
 }
 
+#ifdef _WIN32
+// A path like "/work/build/server/chat-server.exe" is rooted but names no drive: Windows reads
+// it on the current drive, which Options::cwd changes for the child. Such paths are what a
+// cross build compiles in (the Wine drive Z: is the build machine's /), so they get the test's
+// own drive before the child starts elsewhere.
+std::string with_drive(const std::string& path) {
+  const auto separator = [](char c) { return c == '/' || c == '\\'; };
+  const bool rooted_without_drive =
+      !path.empty() && separator(path[0]) && !(path.size() > 1 && separator(path[1]));
+  if (!rooted_without_drive) return path;
+  char cwd[4096];
+  std::size_t size = sizeof cwd;
+  if (uv_cwd(cwd, &size) != 0 || size < 2 || cwd[1] != ':') return path;
+  return std::string(cwd, 2) + path;
+}
+#else
+std::string with_drive(const std::string& path) { return path; }
+#endif
+
 std::string_view env_name(std::string_view entry) {
   return entry.substr(0, entry.find('='));
 }
@@ -164,6 +183,8 @@ void ChildProcess::spawn() {
   std::vector<char*> args;
   for (std::string& arg : options_.argv) args.push_back(arg.data());
   args.push_back(nullptr);
+  std::string program = with_drive(options_.argv[0]);
+  args[0] = program.data();
 
   uv_stdio_container_t stdio[3];
   stdio[0].flags = UV_IGNORE;

@@ -20,11 +20,9 @@ namespace {
 // The timeout of steps that are expected to time out: short, so the suite stays fast.
 constexpr milliseconds kShort{100};
 
-#ifdef CHATKIT_PYTHON_EXECUTABLE
-constexpr const char* kPython = CHATKIT_PYTHON_EXECUTABLE;
-#else
-constexpr const char* kPython = "python3";
-#endif
+// tests/support/test_child_main.cc: a child that does what its arguments say, on every
+// platform (no interpreter needed, so these tests run under Wine too).
+constexpr const char* kTestChild = CHATKIT_TEST_CHILD_PATH;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -360,15 +358,17 @@ TEST_F(SocketHelpers, ServerReportsAnAddressItCannotListenOn) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ChildProcess, with python3 as the child.
+// ChildProcess, with chatkit-test-child as the child.
 
 class ChildProcessTest : public ::testing::Test {
  protected:
   void TearDown() override { EXPECT_TRUE(loop_.close()); }
 
-  static ChildProcess::Options python(const std::string& code) {
+  // A child that runs `actions` (see tests/support/test_child_main.cc).
+  static ChildProcess::Options child_doing(std::vector<std::string> actions) {
     ChildProcess::Options options;
-    options.argv = {kPython, "-c", code};
+    options.argv = {kTestChild};
+    options.argv.insert(options.argv.end(), actions.begin(), actions.end());
     return options;
   }
 
@@ -376,10 +376,8 @@ class ChildProcessTest : public ::testing::Test {
 };
 
 TEST_F(ChildProcessTest, WaitForStdoutLineReturnsTheMatchingLine) {
-  ChildProcess child(loop_, python("import time\n"
-                                   "print('starting', flush=True)\n"
-                                   "print('listening on 127.0.0.1:4242', flush=True)\n"
-                                   "time.sleep(60)\n"));
+  ChildProcess child(
+      loop_, child_doing({"print:starting", "print:listening on 127.0.0.1:4242", "sleep:60"}));
   ASSERT_EQ(child.spawn_error(), "");
   EXPECT_EQ(child.wait_for_stdout_line("listening on").value_or("<none>"),
             "listening on 127.0.0.1:4242")
@@ -390,18 +388,18 @@ TEST_F(ChildProcessTest, WaitForStdoutLineReturnsTheMatchingLine) {
 }
 
 TEST_F(ChildProcessTest, WaitForListeningPortReadsAnIpv6Address) {
-  ChildProcess child(loop_, python("print('listening on [::1]:4243')"));
+  ChildProcess child(loop_, child_doing({"print:listening on [::1]:4243"}));
   EXPECT_EQ(child.wait_for_listening_port().value_or(-1), 4243) << child.describe();
 }
 
 TEST_F(ChildProcessTest, WaitForStdoutLineFindsALineWrittenJustBeforeExit) {
-  // Not flushed: Python writes it while exiting.
-  ChildProcess child(loop_, python("print('done')"));
+  // Not flushed: the child's C library writes it while exiting.
+  ChildProcess child(loop_, child_doing({"print-at-exit:done"}));
   EXPECT_EQ(child.wait_for_stdout_line("done").value_or("<none>"), "done") << child.describe();
 }
 
 TEST_F(ChildProcessTest, WaitForStdoutLineGivesUpWhenTheProcessExits) {
-  ChildProcess child(loop_, python("print('something else')"));
+  ChildProcess child(loop_, child_doing({"print:something else"}));
   EXPECT_FALSE(child.wait_for_stdout_line("listening on")) << child.describe();
   EXPECT_FALSE(child.running());
   const std::optional<ExitStatus> status = child.wait_for_exit();
@@ -410,16 +408,14 @@ TEST_F(ChildProcessTest, WaitForStdoutLineGivesUpWhenTheProcessExits) {
 }
 
 TEST_F(ChildProcessTest, WaitForStdoutLineTimesOutWhileTheProcessRuns) {
-  ChildProcess child(loop_, python("import time; time.sleep(60)"));
+  ChildProcess child(loop_, child_doing({"sleep:60"}));
   EXPECT_FALSE(child.wait_for_stdout_line("never", kShort));
   EXPECT_TRUE(child.running());
   EXPECT_FALSE(child.wait_for_exit(kShort));
 }
 
 TEST_F(ChildProcessTest, ReportsTheExitCodeAndStderr) {
-  ChildProcess child(loop_, python("import sys\n"
-                                   "sys.stderr.write('oops\\n')\n"
-                                   "sys.exit(3)\n"));
+  ChildProcess child(loop_, child_doing({"stderr:oops", "exit:3"}));
   const std::optional<ExitStatus> status = child.wait_for_exit();
   ASSERT_TRUE(status) << child.describe();
   EXPECT_EQ(status->exit_code, 3);
@@ -430,9 +426,7 @@ TEST_F(ChildProcessTest, ReportsTheExitCodeAndStderr) {
 }
 
 TEST_F(ChildProcessTest, KillWithSigtermEndsTheProcessWithThatSignal) {
-  ChildProcess child(loop_, python("import time\n"
-                                   "print('ready', flush=True)\n"
-                                   "time.sleep(60)\n"));
+  ChildProcess child(loop_, child_doing({"print:ready", "sleep:60"}));
   ASSERT_TRUE(child.wait_for_stdout_line("ready")) << child.describe();
   child.kill(SIGTERM);
   const std::optional<ExitStatus> status = child.wait_for_exit();
@@ -443,10 +437,7 @@ TEST_F(ChildProcessTest, KillWithSigtermEndsTheProcessWithThatSignal) {
 }
 
 TEST_F(ChildProcessTest, StdinPipeReachesTheChild) {
-  ChildProcess::Options options = python(
-      "import sys\n"
-      "for line in sys.stdin:\n"
-      "    print('echo: ' + line.rstrip('\\n'), flush=True)\n");
+  ChildProcess::Options options = child_doing({"echo-stdin"});
   options.stdin_pipe = true;
   ChildProcess child(loop_, options);
   ASSERT_EQ(child.spawn_error(), "");
@@ -460,7 +451,7 @@ TEST_F(ChildProcessTest, StdinPipeReachesTheChild) {
 }
 
 TEST_F(ChildProcessTest, WriteStdinWithoutAPipeFailsWithAReason) {
-  ChildProcess child(loop_, python("pass"));
+  ChildProcess child(loop_, child_doing({}));
   EXPECT_FALSE(child.write_stdin("x"));
   EXPECT_TRUE(contains(child.describe(), "without Options::stdin_pipe")) << child.describe();
 }
@@ -478,12 +469,8 @@ TEST_F(ChildProcessTest, SpawnOfAMissingProgramReportsWhy) {
 TEST_F(ChildProcessTest, ChildSeesTheTestEnvironmentPlusOptionsEnv) {
   ASSERT_EQ(uv_os_setenv("CHATKIT_TEST_INHERITED", "from the test"), 0);
   ASSERT_EQ(uv_os_setenv("CHATKIT_TEST_OVERRIDDEN", "from the test"), 0);
-  ChildProcess::Options options = python(
-      "import os\n"
-      "for name in ['CHATKIT_TEST_INHERITED',\n"
-      "             'CHATKIT_TEST_OVERRIDDEN',\n"
-      "             'CHATKIT_TEST_ADDED']:\n"
-      "    print(name + '=' + os.environ.get(name, '-'))\n");
+  ChildProcess::Options options = child_doing(
+      {"env:CHATKIT_TEST_INHERITED", "env:CHATKIT_TEST_OVERRIDDEN", "env:CHATKIT_TEST_ADDED"});
   options.env = {"CHATKIT_TEST_OVERRIDDEN=from the options", "CHATKIT_TEST_ADDED=added"};
   ChildProcess child(loop_, options);
   ASSERT_TRUE(child.wait_for_exit()) << child.describe();
@@ -497,8 +484,7 @@ TEST_F(ChildProcessTest, ChildSeesTheTestEnvironmentPlusOptionsEnv) {
 }
 
 TEST_F(ChildProcessTest, ChildRunsInTheGivenDirectory) {
-  ChildProcess::Options options =
-      python("import os; print(os.path.isfile(os.path.join('kit', 'framing', 'frame_codec.h')))");
+  ChildProcess::Options options = child_doing({"is-file:kit/framing/frame_codec.h"});
   options.cwd = CHATKIT_SOURCE_DIR;
   ChildProcess child(loop_, options);
   EXPECT_EQ(child.wait_for_stdout_line("").value_or("<none>"), "True") << child.describe();
@@ -507,7 +493,7 @@ TEST_F(ChildProcessTest, ChildRunsInTheGivenDirectory) {
 TEST_F(ChildProcessTest, DestructorKillsAChildThatStillRuns) {
   int pid = 0;
   {
-    ChildProcess child(loop_, python("import time; time.sleep(60)"));
+    ChildProcess child(loop_, child_doing({"sleep:60"}));
     ASSERT_EQ(child.spawn_error(), "");
     pid = child.pid();
   }
@@ -516,10 +502,10 @@ TEST_F(ChildProcessTest, DestructorKillsAChildThatStillRuns) {
 }
 
 TEST_F(ChildProcessTest, DescribeShowsCommandStatusAndTheLastLines) {
-  ChildProcess child(loop_, python("for i in range(50): print('line', i)"));
+  ChildProcess child(loop_, child_doing({"lines:50"}));
   ASSERT_TRUE(child.wait_for_exit()) << child.describe();
   const std::string text = child.describe();
-  EXPECT_TRUE(contains(text, std::string("command: ") + kPython + " -c")) << text;
+  EXPECT_TRUE(contains(text, std::string("command: ") + kTestChild + " lines:50")) << text;
   EXPECT_TRUE(contains(text, "exited with code 0")) << text;
   EXPECT_TRUE(contains(text, "stdout (last 40 of 50 lines):")) << text;
   EXPECT_TRUE(contains(text, "| line 49")) << text;

@@ -1,0 +1,142 @@
+#include "exercises/check/exercise_test.h"
+
+#include <utility>
+
+#include "exercises/check/hints.h"
+#include "kit/blocking/socket.h"
+#include "kit/protocol/stage.h"
+
+namespace chatkit::exercises {
+
+std::string encode_frames(const std::vector<std::string>& messages) {
+  std::string bytes;
+  for (const std::string& message : messages) append_frame(message, bytes);
+  return bytes;
+}
+
+std::string message_of_300_bytes() {
+  std::string text;
+  while (text.size() < 300) text += "0123456789";
+  return text;
+}
+
+std::vector<std::string> history_frames(const std::vector<std::string>& items) {
+  std::vector<std::string> frames{format_count(items.size())};
+  frames.insert(frames.end(), items.begin(), items.end());
+  return frames;
+}
+
+Peer::Peer(TestLoop& loop, StepLog& log, std::string name)
+    : log_(log),
+      name_(std::move(name)),
+      client_(loop),
+      endpoint_(client_, log, name_, "the server") {}
+
+bool Peer::connect(int port) {
+  if (!client_.connect("127.0.0.1", port)) {
+    return log_.fail(name_ + " could not connect to the server at 127.0.0.1:" +
+                         std::to_string(port) + ": " + client_.last_error(),
+                     "",
+                     "is the server still running? It must go on accepting connections "
+                     "after each client, whatever that client did.");
+  }
+  log_.step(name_ + " connected to the server at 127.0.0.1:" + std::to_string(port));
+  return true;
+}
+
+std::unique_ptr<Peer> ServerTest::connect(const std::string& name) {
+  auto peer = std::make_unique<Peer>(loop_, log_, name);
+  if (!peer->connect(server_.port())) return nullptr;
+  return peer;
+}
+
+bool ServerTest::expect_history(Peer& peer, const std::vector<std::string>& items,
+                                milliseconds timeout, const std::string& hint_if_late) {
+  const std::string what = "the history: the count \"" + format_count(items.size()) + "\"" +
+                           (items.empty() ? ""
+                                          : ", then " + std::to_string(items.size()) +
+                                                (items.size() == 1 ? " item" : " items"));
+  return peer->expect_frames(history_frames(items), true, what, timeout, hint_if_late);
+}
+
+bool ServerTest::expect_history_of_new_client(const std::string& name,
+                                              const std::vector<std::string>& items) {
+  std::unique_ptr<Peer> peer = connect(name);
+  return peer && expect_history(*peer, items);
+}
+
+std::unique_ptr<Peer> ServerTest::connect_while_another_stalls(milliseconds deadline) {
+  std::unique_ptr<Peer> a = connect("client A");
+  if (!a ||
+      !(*a)->send_bytes(std::string("\x00\x00", 2), "2 of the 4 length bytes, and then nothing")) {
+    return nullptr;
+  }
+  log_.step("client A stalls from now on: it neither sends nor reads (the never-answering peer)");
+  stalled_.push_back(std::move(a));
+  std::unique_ptr<Peer> b = connect("client B");
+  if (!b || !expect_history(*b, {}, deadline, kHintNeverAnsweringPeer)) return nullptr;
+  return b;
+}
+
+std::optional<std::vector<std::string>> ServerTest::read_history(Peer& peer) {
+  const std::optional<std::string> count_text = peer->read_frame("the count frame");
+  if (!count_text) return std::nullopt;
+  const std::optional<std::uint64_t> count = parse_count(*count_text);
+  if (!count) {
+    const bool binary = count_text->size() == 4 || count_text->size() == 8;
+    log_.fail(
+        "the count frame holds " + describe_text(*count_text) + ", not a count in decimal digits",
+        "its bytes:\n" + dump_for_step(encode_frame(*count_text), 64),
+        binary ? kHintCountAsBinary : kHintForgotCount);
+    return std::nullopt;
+  }
+  std::vector<std::string> items;
+  for (std::uint64_t i = 0; i < *count; ++i) {
+    std::optional<std::string> item =
+        peer->read_frame("history item " + std::to_string(i + 1) + " of " + std::to_string(*count));
+    if (!item) return std::nullopt;
+    items.push_back(std::move(*item));
+  }
+  return items;
+}
+
+ClientTest::ClientTest() {
+  log_.add_context([this]() -> std::string {
+    if (connection_ == nullptr) return "";
+    return "Everything the scripted server received from the client:\n" +
+           dump_for_step(connection_->received_total(), 256);
+  });
+}
+
+bool ClientTest::expect_failure_when_nobody_listens() {
+  int port = 0;
+  {
+    // A port that was free a moment ago and has no listener now.
+    Listener probe = Listener::bind("127.0.0.1", 0);
+    port = probe.port();
+  }
+  log_.step("nothing listens on 127.0.0.1:" + std::to_string(port));
+  return client_.start(port, "nobody hears this") &&
+         client_.expect_exit(false, "the connection was refused");
+}
+
+std::unique_ptr<Endpoint<ScriptedConnection>> ClientTest::start_client(const std::string& message) {
+  if (!scripted_.listening()) {
+    log_.fail("the scripted server could not listen: " + scripted_.last_error());
+    return nullptr;
+  }
+  log_.step("the scripted server listens on 127.0.0.1:" + std::to_string(scripted_.port()));
+  if (!client_.start(scripted_.port(), message)) return nullptr;
+  connection_ = scripted_.accept(kExpectTimeout);
+  if (connection_ == nullptr) {
+    log_.fail("the client did not connect to the scripted server within 5 s", "",
+              "the client connects to --host and --port (here 127.0.0.1 and " +
+                  std::to_string(scripted_.port()) + "). " + kHintNotStarted);
+    return nullptr;
+  }
+  log_.step("the client connected");
+  return std::make_unique<Endpoint<ScriptedConnection>>(*connection_, log_, "the scripted server",
+                                                        "the client");
+}
+
+}  // namespace chatkit::exercises

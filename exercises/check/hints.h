@@ -1,0 +1,37 @@
+// Hints for the common mistakes, recognised from the bytes themselves.
+//
+// Given the frames a program should have sent and the bytes it did send, explain_frames() finds
+// the first frame that differs and says which mistake produces exactly those bytes: the length in
+// host byte order (little-endian), a length that counts characters instead of UTF-8 bytes, the
+// count sent as a binary number, the count forgotten, the length sent as text, or the bytes
+// ending early (a program that closed before it was done).
+#ifndef CHATKIT_EXERCISES_CHECK_HINTS_H_
+#define CHATKIT_EXERCISES_CHECK_HINTS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chatkit::exercises {
+
+// The teaching texts, also used directly by checks that recognise a mistake another way.
+extern const char* const kHintByteOrder;
+extern const char* const kHintCharacters;
+extern const char* const kHintCountAsBinary;
+extern const char* const kHintForgotCount;
+extern const char* const kHintLengthAsText;
+extern const char* const kHintReassemble;
+extern const char* const kHintNeverAnsweringPeer;
+extern const char* const kHintFlushListening;
+extern const char* const kHintNotStarted;
+
+// What went wrong, where `got` should have been the frames of `messages`, in order. When
+// `first_is_count` the first message is a history count. Returns the index of the first frame
+// that differs in *frame_index (messages.size() when all matched) and a hint ("" when no known
+// mistake fits).
+std::string explain_frames(const std::vector<std::string>& messages, bool first_is_count,
+                           std::string_view got, std::size_t* frame_index = nullptr);
+
+}  // namespace chatkit::exercises
+
+#endif  // CHATKIT_EXERCISES_CHECK_HINTS_H_

@@ -1,0 +1,132 @@
+#include "exercises/check/summary.h"
+
+#include <cctype>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace chatkit::exercises {
+
+void SummaryListener::OnTestStart(const ::testing::TestInfo& /*info*/) {
+  message_.clear();
+}
+
+void SummaryListener::OnTestPartResult(const ::testing::TestPartResult& result) {
+  if (result.type() == ::testing::TestPartResult::kSuccess) return;
+  if (!message_.empty()) message_ += "\n";
+  std::string text = result.message();
+  // ADD_FAILURE() puts "Failed\n" before every report; the report's own first line says more.
+  if (text.compare(0, 7, "Failed\n") == 0) text.erase(0, 7);
+  message_ += text;
+}
+
+void SummaryListener::OnTestEnd(const ::testing::TestInfo& info) {
+  TestOutcome outcome;
+  outcome.name = std::string(info.test_suite_name()) + "." + info.name();
+  outcome.description = describe_test(info.test_suite_name(), info.name());
+  const ::testing::TestResult* result = info.result();
+  outcome.status = result->Skipped() ? "skipped" : result->Failed() ? "failed" : "passed";
+  outcome.message = message_;
+  outcome.seconds = static_cast<double>(result->elapsed_time()) / 1000.0;
+  outcomes_.push_back(std::move(outcome));
+}
+
+std::string describe_test(const std::string& suite, const std::string& name) {
+  std::string words;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool upper = std::isupper(static_cast<unsigned char>(c)) != 0;
+    const bool starts_word =
+        i > 0 && upper &&
+        (std::islower(static_cast<unsigned char>(name[i - 1])) != 0 ||
+         std::isdigit(static_cast<unsigned char>(name[i - 1])) != 0 ||
+         (i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1])) != 0));
+    if (starts_word) words += ' ';
+    words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  // Words that the CamelCase of a test name cannot spell.
+  const std::pair<const char*, const char*> spellings[] = {{"utf8", "UTF-8"},
+                                                           {"kill9", "kill -9"},
+                                                           {"big endian", "big-endian"},
+                                                           {"multi byte", "multi-byte"},
+                                                           {"non zero", "non-zero"},
+                                                           {"mid frame", "mid-frame"},
+                                                           {"one mebibyte", "1 MiB"},
+                                                           {"two digit", "two-digit"},
+                                                           {"byte exact", "byte-exact"}};
+  words = " " + words + " ";
+  for (const auto& [from, to] : spellings) {
+    for (std::size_t at = words.find(from); at != std::string::npos;
+         at = words.find(from, at + std::string(to).size())) {
+      words.replace(at, std::string(from).size(), to);
+    }
+  }
+  words = words.substr(1, words.size() - 2);
+  const bool server = suite.find("Server") != std::string::npos;
+  const bool client = suite.find("Client") != std::string::npos;
+  return std::string(server ? "server: " : client ? "client: " : "") + words;
+}
+
+void print_summary(std::ostream& out, const CheckConfig& config,
+                   const std::vector<TestOutcome>& outcomes, const std::string& program) {
+  int passed = 0;
+  int failed = 0;
+  std::string first_failed;
+  out << "\n==== stage " << config.stage << " check ====\n";
+  for (const TestOutcome& outcome : outcomes) {
+    const bool ok = outcome.status == "passed";
+    out << (ok                            ? "  PASS  "
+            : outcome.status == "skipped" ? "  SKIP  "
+                                          : "  FAIL  ")
+        << outcome.description << "\n";
+    if (outcome.status == "failed") {
+      const std::string headline = outcome.message.substr(0, outcome.message.find('\n'));
+      out << "          " << headline << "\n";
+      if (first_failed.empty()) first_failed = outcome.name;
+    }
+    passed += ok ? 1 : 0;
+    failed += outcome.status == "failed" ? 1 : 0;
+  }
+  if (failed > 0) {
+    out << "\nThe failure reports above say what was sent and received, step by step.\n"
+        << "Work on one at a time; to run just the first failing check again:\n  " << program
+        << " --gtest_filter=" << first_failed << "\n";
+  } else if (!outcomes.empty()) {
+    out << "\nStage " << config.stage << " works: every check passed.\n";
+  }
+  out << passed << " passed, " << failed << " failed\n";
+}
+
+bool write_json_summary(const std::string& path, const CheckConfig& config,
+                        const std::vector<TestOutcome>& outcomes, std::string* error) {
+  nlohmann::json tests = nlohmann::json::array();
+  int passed = 0;
+  int failed = 0;
+  for (const TestOutcome& outcome : outcomes) {
+    tests.push_back({{"name", outcome.name},
+                     {"description", outcome.description},
+                     {"status", outcome.status},
+                     {"seconds", outcome.seconds},
+                     {"message", outcome.message}});
+    passed += outcome.status == "passed" ? 1 : 0;
+    failed += outcome.status == "failed" ? 1 : 0;
+  }
+  const nlohmann::json summary = {{"stage", config.stage},
+                                  {"passed", passed},
+                                  {"failed", failed},
+                                  {"total", static_cast<int>(outcomes.size())},
+                                  {"server_command", config.server_command},
+                                  {"client_command", config.client_command},
+                                  {"tests", tests}};
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  // A program under test may print bytes that are not UTF-8; they end up in messages, and JSON
+  // must be UTF-8, so such bytes become U+FFFD.
+  file << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  file.close();
+  if (!file) {
+    *error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace chatkit::exercises

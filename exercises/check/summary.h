@@ -1,0 +1,58 @@
+// The results of a check run, for people (a pass/fail line per check, in words) and for
+// autograders (a JSON file).
+//
+// JSON format (build/exercises/stageN-summary.json):
+//   { "stage": 2, "passed": 11, "failed": 3, "total": 14,
+//     "server_command": "...", "client_command": "...",
+//     "tests": [ { "name": "Stage2Server.SendsTheCountAsDecimalText",
+//                  "description": "server: sends the count as decimal text",
+//                  "status": "passed" | "failed" | "skipped",
+//                  "seconds": 0.12,
+//                  "message": "<the whole failure report, or empty>" }, ... ] }
+#ifndef CHATKIT_EXERCISES_CHECK_SUMMARY_H_
+#define CHATKIT_EXERCISES_CHECK_SUMMARY_H_
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "exercises/check/check_config.h"
+
+namespace chatkit::exercises {
+
+struct TestOutcome {
+  std::string name;         // "Stage2Server.SendsTheCountAsDecimalText"
+  std::string description;  // "server: sends the count as decimal text"
+  std::string status;       // "passed", "failed", "skipped"
+  std::string message;      // Every failure report of the test, joined.
+  double seconds = 0;
+};
+
+// Collects a TestOutcome per test as GoogleTest runs them.
+class SummaryListener : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo& info) override;
+  void OnTestPartResult(const ::testing::TestPartResult& result) override;
+  void OnTestEnd(const ::testing::TestInfo& info) override;
+  const std::vector<TestOutcome>& outcomes() const { return outcomes_; }
+
+ private:
+  std::string message_;
+  std::vector<TestOutcome> outcomes_;
+};
+
+// "Stage2Server", "SendsTheCountAsDecimalText" -> "server: sends the count as decimal text".
+std::string describe_test(const std::string& suite, const std::string& name);
+
+// Prints the per-test summary in words, ending with "N passed, M failed".
+void print_summary(std::ostream& out, const CheckConfig& config,
+                   const std::vector<TestOutcome>& outcomes, const std::string& program);
+// Writes the JSON summary; false (with *error) when the file cannot be written.
+bool write_json_summary(const std::string& path, const CheckConfig& config,
+                        const std::vector<TestOutcome>& outcomes, std::string* error);
+
+}  // namespace chatkit::exercises
+
+#endif  // CHATKIT_EXERCISES_CHECK_SUMMARY_H_

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Windows job: builds chatkit's Windows dependencies from Debian's sources (build-deps.sh,
+# skipped when built), cross-builds everything with the windows-cross preset (mingw-w64, into
+# build-win/) and runs the test suites under Wine, headless, in a throw-away Wine prefix.
+# scripts/test.sh runs it after the native suites; docs/windows.md explains it.
+#
+#   scripts/windows/test.sh                 everything
+#   scripts/windows/test.sh -L stage2       extra arguments go to ctest
+#
+# Run scripts/install-deps.sh (as root) first on a fresh machine; the first run also needs root
+# once, to add a deb-src entry for apt (build-deps.sh says so when it is missing).
+set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+cd "$chatkit_root"
+
+command -v wine >/dev/null || die "wine not found: run scripts/install-deps.sh (as root)"
+started=$SECONDS
+scripts/windows/build-deps.sh
+
+log "build: windows-cross (build-win/)"
+cmake --preset windows-cross >/dev/null
+cmake --build --preset windows-cross
+built=$SECONDS
+
+# Wine gets a prefix of its own (never ~/.wine), no debug output, and no dialogs offering to
+# install Mono or Gecko; its server stays up for the whole run, and is stopped at the end even
+# when a test fails or the run is interrupted.
+WINEPREFIX="$(mktemp -d "${TMPDIR:-/tmp}/chatkit-wine.XXXXXX")"
+export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+stop_wine() {
+  wineserver -k 2>/dev/null || true
+  wineserver -w 2>/dev/null || true
+  rm -rf "$WINEPREFIX"
+}
+trap stop_wine EXIT
+log "creating a Wine prefix in $WINEPREFIX"
+wine wineboot --init >/dev/null 2>&1 || die "wineboot could not create the Wine prefix"
+wineserver -p
+
+log "test: windows-cross under Wine"
+status=0
+ctest --preset windows-cross "$@" || status=$?
+log "build $((built - started)) s, tests $((SECONDS - built)) s"
+exit "$status"

@@ -1,0 +1,149 @@
+#include "wasm-viewer/wasm/viewer_api.h"
+
+#include <emscripten/emscripten.h>
+
+#include <cassert>
+#include <new>
+#include <string_view>
+
+#include "kit/framing/utf8.h"
+#include "kit/protocol/post.h"
+#include "kit/protocol/stage.h"
+
+// EMSCRIPTEN_KEEPALIVE on each definition keeps it (and its export) through the linker's dead
+// code elimination; the names are listed once more in CMakeLists.txt's EXPORTED_FUNCTIONS so
+// that a renamed function fails the link instead of vanishing from the module.
+using chatkit::FrameDecoder;
+
+namespace {
+
+// The values that codec.js hard-codes; a reordered enum must fail the build, not the page.
+static_assert(static_cast<int>(FrameDecoder::State::kReadingLength) == 0);
+static_assert(static_cast<int>(FrameDecoder::State::kReadingPayload) == 1);
+static_assert(static_cast<int>(FrameDecoder::State::kFrameDone) == 2);
+static_assert(static_cast<int>(FrameDecoder::State::kFailed) == 3);
+static_assert(static_cast<int>(chatkit::FrameError::kNone) == 0);
+static_assert(static_cast<int>(chatkit::FrameError::kTooLong) == 1);
+static_assert(static_cast<int>(chatkit::FrameError::kInvalidUtf8) == 2);
+// The page reads offsets as 32-bit values.
+static_assert(sizeof(std::size_t) == 4 && sizeof(void*) == 4, "built for wasm32");
+
+std::uint32_t offset_in(std::string_view whole, std::string_view part) {
+  return static_cast<std::uint32_t>(part.data() - whole.data());
+}
+
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE FrameDecoder* ck_decoder_new(std::uint32_t max_message_bytes) {
+  return new (std::nothrow) FrameDecoder(max_message_bytes);
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_decoder_delete(FrameDecoder* decoder) {
+  delete decoder;
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_decoder_feed(FrameDecoder* decoder, const std::uint8_t* data,
+                                                 std::size_t size) {
+  assert(decoder != nullptr);
+  return decoder->feed(data, size);
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_decoder_reset(FrameDecoder* decoder) {
+  decoder->reset();
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_decoder_state(const FrameDecoder* decoder) {
+  return static_cast<int>(decoder->state());
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_decoder_error(const FrameDecoder* decoder) {
+  return static_cast<int>(decoder->error());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_decoder_error_text(const FrameDecoder* decoder) {
+  return decoder->error_text().c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_decoder_length_bytes_read(const FrameDecoder* decoder) {
+  return decoder->length_bytes_read();
+}
+
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* ck_decoder_length_bytes(const FrameDecoder* decoder) {
+  return decoder->length_bytes();
+}
+
+EMSCRIPTEN_KEEPALIVE std::uint32_t ck_decoder_payload_length(const FrameDecoder* decoder) {
+  return decoder->payload_length();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_decoder_payload_bytes_read(const FrameDecoder* decoder) {
+  return decoder->payload_bytes_read();
+}
+
+EMSCRIPTEN_KEEPALIVE std::uint32_t ck_decoder_max_message_bytes(const FrameDecoder* decoder) {
+  return decoder->max_message_bytes();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_decoder_message_data(const FrameDecoder* decoder) {
+  return decoder->message().data();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_decoder_message_size(const FrameDecoder* decoder) {
+  return decoder->message().size();
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_decoder_frames_decoded(const FrameDecoder* decoder) {
+  return static_cast<double>(decoder->frames_decoded());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_state_name(int state) {
+  if (state < 0 || state > static_cast<int>(FrameDecoder::State::kFailed)) return "unknown";
+  return chatkit::to_string(static_cast<FrameDecoder::State>(state));
+}
+
+EMSCRIPTEN_KEEPALIVE std::string* ck_encode_frame(const char* message, std::size_t size) {
+  auto* frame = new (std::nothrow) std::string;
+  if (frame != nullptr) chatkit::append_frame(std::string_view(message, size), *frame);
+  return frame;
+}
+
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* ck_bytes_data(const std::string* bytes) {
+  return reinterpret_cast<const std::uint8_t*>(bytes->data());
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_bytes_size(const std::string* bytes) {
+  return bytes->size();
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_bytes_delete(std::string* bytes) {
+  delete bytes;
+}
+
+EMSCRIPTEN_KEEPALIVE std::ptrdiff_t ck_utf8_error_offset(const std::uint8_t* data,
+                                                         std::size_t size) {
+  const chatkit::Utf8Check check = chatkit::check_utf8(data, size);
+  return check.valid ? -1 : static_cast<std::ptrdiff_t>(check.error_offset);
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_parse_count(const char* text, std::size_t size) {
+  const auto count = chatkit::parse_count(std::string_view(text, size));
+  return count ? static_cast<double>(*count) : -1.0;
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_parse_post(const char* post, std::size_t size,
+                                       std::uint32_t* parts_out) {
+  const std::string_view whole(post, size);
+  const auto parts = chatkit::parse_post(whole);
+  if (!parts) return 0;
+  parts_out[0] = offset_in(whole, parts->time);
+  parts_out[1] = static_cast<std::uint32_t>(parts->time.size());
+  parts_out[2] = offset_in(whole, parts->host);
+  parts_out[3] = static_cast<std::uint32_t>(parts->host.size());
+  parts_out[4] = offset_in(whole, parts->message);
+  parts_out[5] = static_cast<std::uint32_t>(parts->message.size());
+  return 1;
+}
+
+}  // extern "C"

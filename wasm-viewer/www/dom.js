@@ -1,0 +1,89 @@
+// Small DOM and formatting helpers shared by the viewer's panels.
+//
+// Every piece of text reaches the page through textContent (el()'s `text`), never innerHTML:
+// chat messages come from anyone in the class, and a message such as
+// `<img src=x onerror=...>` must show as those characters and run nothing.
+
+// Creates an element. `options`: className, text (set as textContent), title, dataset (an object
+// of data-* values), attrs (plain attributes; event-handler attributes are refused), children.
+export function el(tag, options = {}) {
+  const node = document.createElement(tag);
+  if (options.className) node.className = options.className;
+  if (options.text !== undefined && options.text !== null) node.textContent = String(options.text);
+  if (options.title) node.title = options.title;
+  for (const [key, value] of Object.entries(options.dataset || {})) node.dataset[key] = String(value);
+  for (const [name, value] of Object.entries(options.attrs || {})) {
+    if (/^on/i.test(name)) throw new Error(`el(): refusing event-handler attribute ${name}`);
+    node.setAttribute(name, String(value));
+  }
+  for (const child of options.children || []) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+// Two lower-case hex digits: 12 -> "0c".
+export function hex2(byte) {
+  return byte.toString(16).padStart(2, '0');
+}
+
+// "00 00 00 0c" for the given bytes (any array-like of numbers).
+export function hexBytes(bytes) {
+  return Array.from(bytes, hex2).join(' ');
+}
+
+// A stream offset as the byte view prints it: at least 4 hex digits.
+export function hexOffset(offset) {
+  return offset.toString(16).padStart(4, '0');
+}
+
+// The ASCII column's character for a byte: printable ASCII as itself, anything else as a dot.
+export function asciiChar(byte) {
+  return byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : '.';
+}
+
+// Wall-clock time of a millisecond timestamp (performance.timeOrigin-based) as HH:MM:SS.mmm.
+export function formatClock(ms) {
+  const date = new Date(ms);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.` +
+         String(date.getMilliseconds()).padStart(3, '0');
+}
+
+// A duration in milliseconds, "+0.42 ms" / "+12.3 ms" / "+1.250 s".
+export function formatDelta(ms) {
+  if (ms < 10) return `+${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `+${ms.toFixed(1)} ms`;
+  return `+${(ms / 1000).toFixed(3)} s`;
+}
+
+// The current time in milliseconds since the epoch, with sub-millisecond precision.
+export function now() {
+  return performance.timeOrigin + performance.now();
+}
+
+// "1 byte", "12 bytes".
+export function plural(count, word) {
+  return `${count.toLocaleString('en')} ${word}${count === 1 ? '' : 's'}`;
+}
+
+// A message shortened for one line, in quotes: “héllo wö…”.
+export function quote(text, max = 40) {
+  const chars = Array.from(text);
+  const shown = chars.length > max ? chars.slice(0, max - 1).join('') + '…' : text;
+  return `“${shown.replace(/\n/g, '⏎')}”`;
+}
+
+// The direction names the page uses everywhere.
+export const Direction = Object.freeze({
+  clientToServer: 'c2s',
+  serverToClient: 's2c',
+});
+
+export function directionLabel(direction) {
+  return direction === Direction.clientToServer ? 'client → server' : 'server → client';
+}
+
+export function directionArrow(direction) {
+  return direction === Direction.clientToServer ? '▶' : '◀';
+}

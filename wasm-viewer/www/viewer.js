@@ -1,0 +1,332 @@
+// The viewer page: a chat client of the stage the user picks that shows every byte it sends and
+// receives. Wires the panels together: the chat (chat_panel.js), the connections
+// (connections.js, conversation.js), the byte view (byte_view.js), the frame inspector
+// (inspector.js), step mode (step_mode.js) and the timeline (timeline.js). All framing is done
+// by the kit's C++ code in WebAssembly (codec.js).
+
+import { kDefaultMaxMessageBytes, loadCodec } from './codec.js';
+import { renderByteView } from './byte_view.js';
+import { ChatPanel } from './chat_panel.js';
+import { renderConnections } from './connections.js';
+import { Conversation, Purpose } from './conversation.js';
+import { Direction, el } from './dom.js';
+import { renderInspector } from './inspector.js';
+import { StepMode } from './step_mode.js';
+import { renderTimeline } from './timeline.js';
+
+const kStageKey = 'chatkit.viewer.stage';
+const kZoomKey = 'chatkit.viewer.zoom';
+const kMaxConnections = 40;
+
+const $ = (id) => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`viewer: the page has no #${id}`);
+  return node;
+};
+
+const isStage = (value) => [1, 2, 3].includes(value);
+
+// The stage to start with, and where it came from: the bridge knows it when it runs inside
+// chat-server (--web); else the URL (?stage=2), else what this browser used last, else 3 (the
+// server's default).
+function initialStage(info) {
+  if (isStage(info?.stage)) return { stage: info.stage, source: 'as the server reports' };
+  const fromUrl = Number(new URLSearchParams(location.search).get('stage'));
+  if (isStage(fromUrl)) return { stage: fromUrl, source: 'from the address' };
+  const saved = Number(localStorage.getItem(kStageKey));
+  if (isStage(saved)) return { stage: saved, source: 'picked before: check it' };
+  return { stage: 3, source: 'a guess: pick the one the server runs' };
+}
+
+// What the bridge says about itself at /bridge.json: {websocket, target, stage (null when it
+// does not know), max_message_bytes (the largest WebSocket message, one whole frame)}. Null
+// when it says nothing; the page then works with defaults.
+async function fetchBridgeInfo() {
+  try {
+    const response = await fetch('bridge.json', { cache: 'no-store' });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+// The bridge's WebSocket endpoint: always the host that served this page (the bridge decides
+// where the bytes go; the page cannot).
+function bridgeUrl() {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
+
+class Viewer {
+  constructor(codec, info) {
+    this.codec = codec;
+    this.url = bridgeUrl();
+    this.maxMessageBytes = info?.max_message_bytes > 4 ? info.max_message_bytes - 4
+                                                        : kDefaultMaxMessageBytes;
+    this.conversations = [];
+    this.lastId = 0;
+    this.selected = null;
+    this.selection = null; // {direction, frame}
+    this.focus = null;     // {direction, offset}
+    this.filter = { [Direction.clientToServer]: true, [Direction.serverToClient]: true };
+    this.expanded = new Map(); // byte view: "dir:chunk" -> extra rows shown
+    this.bytesPerRow = 16;
+    this.historySource = 0; // the id of the connection whose history the chat panel shows
+    this.renderPending = false;
+
+    this.byteView = $('byte-view');
+    this.chat = new ChatPanel(codec, {
+      caption: $('history-caption'), history: $('history'), form: $('composer'),
+      input: $('message-input'), send: $('send-button'), chunking: $('chunking-select'),
+      status: $('send-status'), refresh: $('refresh'),
+    }, {
+      onSend: (text, chunkSize) => this.send(text, chunkSize),
+      onRefresh: () => this.open(Purpose.history, '', { select: true }),
+      maxMessageBytes: this.maxMessageBytes,
+    });
+    this.step = new StepMode(codec, {
+      state: $('step-state'), log: $('step-log'), reset: $('step-reset'), back: $('step-back'),
+      next: $('step-next'), frame: $('step-frame'), play: $('step-play'),
+      radios: Array.from(document.querySelectorAll('input[name="step-direction"]')),
+    }, () => this.scheduleRender());
+
+    this.stageSelect = $('stage-select');
+    const { stage, source } = initialStage(info);
+    this.stage = stage;
+    this.stageSelect.value = String(stage);
+    $('stage-source').textContent = `(${source})`;
+    this.stageSelect.addEventListener('change', () => {
+      $('stage-source').textContent = isStage(info?.stage) && Number(this.stageSelect.value) !== info.stage
+                                          ? `(the server runs stage ${info.stage}!)` : '';
+      this.setStage(Number(this.stageSelect.value));
+    });
+
+    for (const direction of Object.values(Direction)) {
+      const box = $(`show-${direction}`);
+      box.addEventListener('change', () => {
+        this.filter[direction] = box.checked;
+        this.scheduleRender();
+      });
+    }
+    this.byteView.addEventListener('click', (event) => this.onByteViewClick(event));
+    document.addEventListener('keydown', (event) => this.onKey(event));
+    this.setupZoom();
+    new ResizeObserver(() => this.fitRows()).observe(this.byteView);
+
+    this.bridgeText = info?.target ? `chat server ${info.target} via ${this.url}` : `bridge ${this.url}`;
+    $('bridge-status').textContent = this.bridgeText;
+  }
+
+  start() {
+    this.setStage(this.stage);
+  }
+
+  setStage(stage) {
+    this.stage = stage;
+    localStorage.setItem(kStageKey, String(stage));
+    this.chat.setStage(stage);
+    this.historySource = 0;
+    if (stage >= 2) this.open(Purpose.history, '', { select: true });
+    this.scheduleRender();
+  }
+
+  send(text, chunkSize) {
+    this.chat.setStatus('sending…');
+    this.open(Purpose.send, text, { select: true, chunkSize });
+  }
+
+  // Opens a new connection (a new WebSocket, so a new TCP connection, as the protocol wants).
+  open(purpose, message, { select = false, chunkSize = 0, automatic = false } = {}) {
+    const conversation = new Conversation({
+      id: ++this.lastId, codec: this.codec, url: this.url, stage: this.stage,
+      purpose, message, chunkSize, automatic, maxMessageBytes: this.maxMessageBytes,
+    });
+    this.conversations.push(conversation);
+    this.forgetOldConnections();
+    conversation.addEventListener('change', () => {
+      if (conversation === this.selected) this.step.refresh();
+      this.scheduleRender();
+    });
+    conversation.addEventListener('history', (event) => this.onHistory(conversation, event.detail.items));
+    conversation.addEventListener('ack', (event) => this.onAck(conversation, event.detail.frame));
+    conversation.addEventListener('end', () => this.onEnd(conversation));
+    if (select) this.select(conversation);
+    conversation.start();
+    return conversation;
+  }
+
+  // Keeps the newest kMaxConnections connections (and the selected one): a class session sends
+  // many messages, and each connection holds its bytes.
+  forgetOldConnections() {
+    while (this.conversations.length > kMaxConnections) {
+      const index = this.conversations.findIndex((c) => c !== this.selected);
+      const [old] = this.conversations.splice(index, 1);
+      old.dispose();
+    }
+  }
+
+  onHistory(conversation, items) {
+    if (conversation.id < this.historySource || conversation.stage !== this.stage) return;
+    this.historySource = conversation.id;
+    this.chat.showHistory(items.map((frame) => frame.message),
+                          { conversationId: conversation.id, time: items.at(-1)?.doneAt ?? Date.now() });
+  }
+
+  onAck(conversation, frame) {
+    if (conversation.id < this.historySource || conversation.stage !== this.stage) return;
+    this.chat.appendItem(frame.message);
+  }
+
+  onEnd(conversation) {
+    const { ok, text } = conversation.outcome;
+    const status = $('bridge-status');
+    status.className = `bridge ${ok ? 'ok' : 'bad'}`;
+    status.title = `#${conversation.id}: ${text}`;
+    if (conversation.purpose !== Purpose.send) {
+      if (!ok && conversation.id > this.historySource && conversation.stage === this.stage) {
+        this.chat.showHistoryProblem(`Connection #${conversation.id} could not read the history: ${text}`);
+      }
+      return;
+    }
+    this.chat.setStatus(`#${conversation.id}: ${text}`, ok ? 'ok' : 'bad');
+    if (!ok) return;
+    if (conversation.stage === 1) this.chat.addSentLocally(conversation.message);
+    // Stage 2 sends no acknowledgement: read the history again to show the message in it.
+    if (conversation.stage === 2 && !conversation.isHistoryCommand && conversation.stage === this.stage) {
+      this.open(Purpose.history, '', { automatic: true });
+    }
+  }
+
+  select(conversation) {
+    this.selected = conversation;
+    this.selection = null;
+    this.focus = null;
+    this.expanded.clear();
+    this.step.setConversation(conversation);
+    this.scheduleRender();
+  }
+
+  selectFrame(direction, frameIndex, focusOffset = null) {
+    this.selection = frameIndex === null ? null : { direction, frame: frameIndex };
+    this.focus = focusOffset === null ? null : { direction, offset: focusOffset };
+    this.scheduleRender();
+  }
+
+  onByteViewClick(event) {
+    const expand = event.target.closest('[data-expand]');
+    if (expand) {
+      const key = expand.dataset.expand;
+      this.expanded.set(key, (this.expanded.get(key) ?? 0) + Number(expand.dataset.rows));
+      this.scheduleRender();
+      return;
+    }
+    const note = event.target.closest('[data-note-frame]');
+    if (note) {
+      this.selectFrame(note.dataset.dir, Number(note.dataset.noteFrame));
+      return;
+    }
+    const cell = event.target.closest('[data-off]');
+    if (!cell) return;
+    const frame = cell.dataset.frame === '' ? null : Number(cell.dataset.frame);
+    this.selectFrame(cell.dataset.dir, frame, Number(cell.dataset.off));
+  }
+
+  onPickEvent({ direction, chunk, frame }) {
+    if (frame !== undefined) {
+      this.selectFrame(direction, frame);
+      const first = this.byteView.querySelector(`[data-dir="${direction}"][data-frame="${frame}"]`);
+      first?.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    document.getElementById(`chunk-${direction}-${chunk}`)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  onKey(event) {
+    const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement?.tagName);
+    if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'ArrowRight' || event.key === 'PageDown') {
+      this.step.step();
+      event.preventDefault();
+    } else if (event.key === 'ArrowLeft' || event.key === 'PageUp') {
+      this.step.back();
+      event.preventDefault();
+    }
+  }
+
+  setupZoom() {
+    let zoom = Number(localStorage.getItem(kZoomKey)) || 1;
+    const apply = () => {
+      zoom = Math.min(2, Math.max(0.6, Math.round(zoom * 10) / 10));
+      document.documentElement.style.setProperty('--zoom', String(zoom));
+      localStorage.setItem(kZoomKey, String(zoom));
+      this.fitRows();
+    };
+    $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
+    $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
+    apply();
+  }
+
+  // 16 bytes a row when they fit, else 8 (offset 5.5ch + 3ch a byte + 1ch of ASCII a byte + gaps).
+  fitRows() {
+    const probe = el('span', { text: '0'.repeat(10) });
+    probe.style.setProperty('visibility', 'hidden');
+    probe.style.setProperty('position', 'absolute');
+    this.byteView.append(probe);
+    const charWidth = probe.getBoundingClientRect().width / 10 || 12;
+    probe.remove();
+    const columns = this.byteView.clientWidth / charWidth;
+    const perRow = columns >= 5.5 + 16 * 4 + 4 ? 16 : 8;
+    if (perRow !== this.bytesPerRow) {
+      this.bytesPerRow = perRow;
+      this.scheduleRender();
+    }
+  }
+
+  scheduleRender() {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    requestAnimationFrame(() => {
+      this.renderPending = false;
+      this.render();
+    });
+  }
+
+  render() {
+    renderConnections($('connections'), this.conversations, this.selected, (c) => this.select(c),
+                      (c) => c.close('closed by the user'));
+    renderByteView(this.byteView, this.selected, {
+      filter: this.filter, selection: this.selection, focus: this.focus, step: this.step.cursor,
+      bytesPerRow: this.bytesPerRow, expanded: this.expanded,
+    });
+    const stream = this.selection && this.selected ? this.selected.streams[this.selection.direction] : null;
+    const frame = stream ? stream.frames[this.selection.frame] ?? null : null;
+    renderInspector($('inspector'), this.codec, stream, frame, this.focus ? this.focus.offset : null);
+    renderTimeline($('timeline'), this.selected, (pick) => this.onPickEvent(pick));
+    if (this.step.cursor) {
+      this.byteView.querySelector('.cursor')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+}
+
+function showFatal(error) {
+  const box = el('div', { className: 'fatal', attrs: { role: 'alert' }, children: [
+    el('strong', { text: 'The viewer could not start. ' }),
+    el('span', { text: error instanceof Error ? error.message : String(error) }),
+  ] });
+  document.body.prepend(box);
+  $('bridge-status').textContent = 'not started';
+  $('bridge-status').className = 'bridge bad';
+}
+
+async function main() {
+  try {
+    const [codec, info] = await Promise.all([loadCodec(globalThis.ChatkitWasm), fetchBridgeInfo()]);
+    const viewer = new Viewer(codec, info);
+    viewer.start();
+    document.documentElement.dataset.viewer = 'ready';
+  } catch (error) {
+    showFatal(error);
+    throw error;
+  }
+}
+
+main();
