@@ -29,7 +29,7 @@ Connection::Connection(ChatServer& server, std::uint64_t id)
 
 Connection::~Connection() = default;
 
-void Connection::log(const std::string& text) const { server_.logger().log(name_ + " " + text); }
+void Connection::log(const std::string& text) const { server_.logger().log(name_, text); }
 
 void Connection::start(uv_stream_t* listener) {
   uv_loop_t* loop = listener->loop;

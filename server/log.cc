@@ -21,8 +21,16 @@ Logger::~Logger() {
 }
 
 void Logger::log(std::string_view text) {
-  pending_ += local_timestamp_now();
+  log({}, text);
+}
+
+void Logger::log(std::string_view who, std::string_view text) {
+  append_local_timestamp_now(&pending_);
   pending_ += ' ';
+  if (!who.empty()) {
+    pending_ += who;
+    pending_ += ' ';
+  }
   pending_ += text;
   pending_ += '\n';
   if (!batching_ || pending_.size() >= kMaxPendingBytes) flush();

@@ -31,6 +31,9 @@ class Logger {
 
   // Writes "<timestamp> <text>\n".
   void log(std::string_view text);
+  // Writes "<timestamp> <who> <text>\n" (a connection's lines: who is "#12 127.0.0.1:51234"),
+  // without building the joined text first.
+  void log(std::string_view who, std::string_view text);
   // Writes `text` and a newline with no timestamp (the "listening on" line, whose exact form
   // scripts rely on). Always written at once, with what was collected before it.
   void raw(std::string_view text);

@@ -35,7 +35,8 @@ void civil_from_days(std::int64_t days, std::int64_t* year, unsigned* month, uns
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned month_from_march = (5 * day_of_year + 2) / 153;
   *day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
   *month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
@@ -133,17 +134,19 @@ void split_micros(std::chrono::system_clock::time_point when, std::int64_t* seco
   }
 }
 
-std::string compose(const SecondText& second, std::int64_t micros) {
+// Appends "<date_time>.<micros><offset>" to `out`, with no temporary string.
+void append_composed(const SecondText& second, std::int64_t micros, std::string* out) {
   // 0123456789012345678901234567890
   // 2026-11-24T09:15:02.123456+01:00
-  std::string text = second.date_time;
-  text += ".000000";
-  for (std::size_t i = text.size(); i-- > text.size() - 6;) {
-    text[i] = static_cast<char>('0' + micros % 10);
+  char fraction[7];
+  fraction[0] = '.';
+  for (int i = 6; i >= 1; --i) {
+    fraction[i] = static_cast<char>('0' + micros % 10);
     micros /= 10;
   }
-  text += second.offset;
-  return text;
+  out->append(second.date_time);
+  out->append(fraction, sizeof fraction);
+  out->append(second.offset);
 }
 
 }  // namespace
@@ -154,10 +157,18 @@ std::string format_local_timestamp(std::chrono::system_clock::time_point when) {
   split_micros(when, &seconds, &micros);
   SecondText second;
   format_second(seconds, &second);
-  return compose(second, micros);
+  std::string text;
+  append_composed(second, micros, &text);
+  return text;
 }
 
 std::string local_timestamp_now() {
+  std::string text;
+  append_local_timestamp_now(&text);
+  return text;
+}
+
+void append_local_timestamp_now(std::string* out) {
   std::int64_t seconds = 0;
   std::int64_t micros = 0;
   split_micros(std::chrono::system_clock::now(), &seconds, &micros);
@@ -167,7 +178,7 @@ std::string local_timestamp_now() {
   // the process's time zone (TZ and tzset) shows from the next second on.
   thread_local SecondText last;
   if (last.seconds != seconds) format_second(seconds, &last);
-  return compose(last, micros);
+  append_composed(last, micros, out);
 }
 
 bool is_local_timestamp(std::string_view text) {

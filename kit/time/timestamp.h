@@ -19,6 +19,8 @@ std::string format_local_timestamp(std::chrono::system_clock::time_point when);
 // zone lookup of the same second, so a change of the process's time zone (TZ and tzset) shows
 // only from the next second on.
 std::string local_timestamp_now();
+// Appends local_timestamp_now()'s text to *out, without a temporary string (the log's hot path).
+void append_local_timestamp_now(std::string* out);
 
 // True when `text` has exactly the shape above: YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM (or -HH:MM),
 // with each field in range (month 01-12, day 01-31, hour 00-23, minute 00-59, second 00-60,

@@ -35,8 +35,8 @@ stop_wine() {
 }
 trap stop_wine EXIT
 log "creating a Wine prefix in $WINEPREFIX"
+wineserver --persistent || die "wineserver could not start"
 wine wineboot --init >/dev/null 2>&1 || die "wineboot could not create the Wine prefix"
-wineserver -p
 
 log "test: windows-cross under Wine"
 status=0
