@@ -102,7 +102,9 @@ bool ChatServer::listen(std::string* error) {
               std::to_string(options_.idle_timeout.count() / 1000) + " s");
   logger_.log(limit_.description() + ", frame timeout " +
               std::to_string(options_.frame_timeout.count()) + " ms");
-  if (options_.chaos) logger_.log(describe_chaos(options_.chaos_seed, options_.chaos_drop_percent));
+  if (options_.chaos) {
+    logger_.log(describe_chaos(options_.chaos_seed, options_.chaos_drop_percent));
+  }
   if (store_) {
     // Logged only now: the first line on stdout is always "listening on".
     logger_.log("loaded " + std::to_string(history_.size()) + " posts from " + options_.data_path);

@@ -124,9 +124,9 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(static_cast<long long>(frame_timeout_seconds * 1000));
   if (options.chaos && chaos_seed->count() == 0) {
     // A fresh seed each run, logged at start so that a run can be repeated with --chaos-seed.
-    if (uv_random(nullptr, nullptr, &options.chaos_seed, sizeof options.chaos_seed, 0, nullptr) != 0) {
-      options.chaos_seed = uv_hrtime();
-    }
+    const int status =
+        uv_random(nullptr, nullptr, &options.chaos_seed, sizeof options.chaos_seed, 0, nullptr);
+    if (status != 0) options.chaos_seed = uv_hrtime();
   }
 
   uv_loop_t loop;

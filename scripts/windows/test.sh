@@ -37,6 +37,9 @@ trap stop_wine EXIT
 log "creating a Wine prefix in $WINEPREFIX"
 wineserver --persistent || die "wineserver could not start"
 wine wineboot --init >/dev/null 2>&1 || die "wineboot could not create the Wine prefix"
+# Programs the tests start by name come from the prefix: the sqlite3 shell.
+WINEPATH="$(winepath -w "$deps_prefix/bin" 2>/dev/null)"
+export WINEPATH
 
 log "test: windows-cross under Wine"
 status=0
