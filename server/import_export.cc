@@ -12,6 +12,7 @@ namespace chatkit {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+// Files are read, and the export written, in pieces of this size.
 constexpr std::size_t kReadChunkBytes = 1 << 20;
 
 // A loop for the synchronous libuv file calls of one import or export, closed on every path.
@@ -169,7 +170,7 @@ int import_history(const std::string& file, const std::string& data_path,
   return 0;
 }
 
-int export_history(const std::string& data_path, std::FILE* out, std::FILE* err) {
+int export_history(const std::string& data_path, uv_file out, std::FILE* err) {
   SyncLoop loop;
   if (!file_exists(loop.get(), data_path)) {
     std::fprintf(err, "chat-server: --export: there is no history file %s (see --data)\n",
@@ -178,6 +179,23 @@ int export_history(const std::string& data_path, std::FILE* out, std::FILE* err)
   }
   std::unique_ptr<HistoryStore> store = open_or_report(loop.get(), data_path, err);
   if (!store) return 1;
+  // Written through libuv, not stdio: on Windows the C runtime's text mode would turn every
+  // "\n" into "\r\n", and the file would not be byte for byte the same on every system.
+  std::string pending;
+  UvError write_error;
+  auto flush = [&] {
+    std::size_t done = 0;
+    while (!write_error && done < pending.size()) {
+      uv_fs_t req;
+      uv_buf_t buf =
+          uv_buf_init(pending.data() + done, static_cast<unsigned>(pending.size() - done));
+      const int n = uv_fs_write(loop.get(), &req, out, &buf, 1, -1, nullptr);
+      uv_fs_req_cleanup(&req);
+      if (n < 0) write_error = UvError("write the posts to standard output", n);
+      if (n > 0) done += static_cast<std::size_t>(n);
+    }
+    pending.clear();
+  };
   std::uint64_t number = 0;
   StoreError store_error = store->load([&](std::string_view post) {
     ++number;
@@ -189,16 +207,18 @@ int export_history(const std::string& data_path, std::FILE* out, std::FILE* err)
                    "than one line, and would import as more than one post\n",
                    static_cast<unsigned long long>(number));
     }
-    std::fwrite(post.data(), 1, post.size(), out);
-    std::fputc('\n', out);
+    pending.append(post.data(), post.size());
+    pending += '\n';
+    if (pending.size() >= kReadChunkBytes) flush();
   });
   store.reset();
+  flush();
   if (store_error) {
     std::fprintf(err, "chat-server: --export: %s\n", store_error.message().c_str());
     return 1;
   }
-  if (std::fflush(out) != 0 || std::ferror(out)) {
-    std::fprintf(err, "chat-server: --export: cannot write the posts to standard output\n");
+  if (write_error) {
+    std::fprintf(err, "chat-server: --export: %s\n", write_error.message().c_str());
     return 1;
   }
   return 0;

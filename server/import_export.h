@@ -24,6 +24,8 @@
 #ifndef CHATKIT_SERVER_IMPORT_EXPORT_H_
 #define CHATKIT_SERVER_IMPORT_EXPORT_H_
 
+#include <uv.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -52,9 +54,10 @@ bool read_history_lines(const std::string& path, std::uint32_t max_post_bytes,
 // saying how many on `out`.
 int import_history(const std::string& file, const std::string& data_path,
                    std::uint32_t max_post_bytes, std::FILE* out, std::FILE* err);
-// --export: prints every post of the history at `data_path` on `out`, one per line. The file
-// must exist: export never creates a history.
-int export_history(const std::string& data_path, std::FILE* out, std::FILE* err);
+// --export: writes every post of the history at `data_path` to the file descriptor `out`
+// (1: standard output), one per line, each line ending in "\n" on every system. The file must
+// exist: export never creates a history.
+int export_history(const std::string& data_path, uv_file out, std::FILE* err);
 
 }  // namespace chatkit
 

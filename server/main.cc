@@ -13,8 +13,8 @@
 #include <string>
 
 #include "server/chat_server.h"
-#include "server/stdin_stop.h"
 #include "server/import_export.h"
+#include "server/stdin_stop.h"
 #include "server/web_viewer.h"
 
 namespace {
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
                    "(--stage 3, the default)\n");
       return 2;
     }
-    return export_posts ? chatkit::export_history(options.data_path, stdout, stderr)
+    return export_posts ? chatkit::export_history(options.data_path, 1, stderr)
                         : chatkit::import_history(import_path, options.data_path,
                                                   options.max_message_bytes, stdout, stderr);
   }

@@ -34,9 +34,9 @@ bool StdinStop::start(std::function<void()> on_end, std::string* error) {
   watch_ = watch;
   UvError failure = check_uv("--stop-on-stdin-eof: open stdin", uv_pipe_open(&watch->pipe, 0));
   if (!failure) {
-    failure = check_uv("--stop-on-stdin-eof: read stdin",
-                       uv_read_start(reinterpret_cast<uv_stream_t*>(&watch->pipe), on_alloc,
-                                     on_read));
+    failure =
+        check_uv("--stop-on-stdin-eof: read stdin",
+                 uv_read_start(reinterpret_cast<uv_stream_t*>(&watch->pipe), on_alloc, on_read));
   }
   if (failure) {
     close();

@@ -17,7 +17,9 @@ class WebBridge {};
 
 // The one out-of-line function of WebBridgeOptions (bridge/bridge_options.cc in a build with
 // the bridge): there is no viewer page to serve.
-const char* default_web_root() { return ""; }
+const char* default_web_root() {
+  return "";
+}
 
 void add_web_viewer_options(CLI::App& app, WebViewerOptions* options) {
   app.add_option("--web", options->port,
@@ -38,7 +40,9 @@ WebViewer::WebViewer(uv_loop_t* /*loop*/, const WebViewerOptions& /*options*/,
 
 WebViewer::~WebViewer() = default;
 
-bool WebViewer::listen(std::string* /*error*/) { return true; }
+bool WebViewer::listen(std::string* /*error*/) {
+  return true;
+}
 
 void WebViewer::start(int /*chat_port*/) {}
 

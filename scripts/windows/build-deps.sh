@@ -19,7 +19,7 @@
 # /etc/apt/sources.list.d/chatkit-src.sources (as root) and refreshes apt's lists. Packages come
 # from scripts/install-deps.sh. Usage: scripts/windows/build-deps.sh [--force]
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 
 # Bump when a build below changes in a way that needs every dependency built again.
@@ -60,6 +60,20 @@ up_to_date() {
 
 stamp_text() { printf 'version %s\nrecipe %s\ncompiler %s\n' "$1" "$recipe" "$compiler"; }
 
+# begin_build <name> <what> <version> <doing>: fails (after saying so) when the stamp shows that
+# this build is done; else says what it does, starts its log afresh and sets $stamp for
+# finish_build <name>.
+begin_build() {
+  stamp="$(stamp_text "$3")"
+  if up_to_date "$1" "$stamp"; then
+    log "$2 $3: up to date"
+    return 1
+  fi
+  log "$2 $3: $4"
+  : >"$logs/$1.log"
+}
+finish_build() { echo "$stamp" >"$stamps/$1.stamp"; }
+
 # The version of the Debian source package behind an installed binary package, or empty.
 installed_source_version() {
   dpkg-query -W -f='${source:Version}' "$1" 2>/dev/null || true
@@ -87,7 +101,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
   )"
-  if apt-cache showsrc "$1" 2>/dev/null | grep -q '^Version:'; then
+  # grep reads all of apt-cache's output: with -q it could stop early, and apt-cache, killed by
+  # SIGPIPE, would fail the pipeline (pipefail).
+  if apt-cache showsrc "$1" 2>/dev/null | grep '^Version:' >/dev/null; then
     return
   fi
   [[ $(id -u) -eq 0 ]] || die "the source package $1 is needed and apt has no deb-src entry for it; run this script once as root (it adds $file)"
@@ -117,9 +133,11 @@ fetch_source() {
     (cd "$downloads" && apt-get -o APT::Sandbox::User=root source --download-only -qq "$package" \
       >>"$logs/$package.log" 2>&1) || die "apt-get source $package failed (see $logs/$package.log)"
   fi
-  local found
-  found="$(ls -t "$downloads/${package}"_*.dsc | head -n 1)"
-  [[ -f "$found" ]] || die "no .dsc for $package in $downloads"
+  local found="" candidate
+  for candidate in "$downloads/${package}"_*.dsc; do  # The newest download.
+    [[ -f "$candidate" && (-z "$found" || "$candidate" -nt "$found") ]] && found="$candidate"
+  done
+  [[ -n "$found" ]] || die "no .dsc for $package in $downloads"
   echo "$found"
 }
 
@@ -137,23 +155,15 @@ cmake_cross() {
 }
 
 build_libuv() {
-  local dsc="$1" version
-  version="$(dsc_version "$dsc")"
-  local stamp
-  stamp="$(stamp_text "$version")"
-  if up_to_date libuv "$stamp"; then
-    log "libuv $version: up to date"
-    return
-  fi
-  log "libuv $version: building"
-  : >"$logs/libuv.log"
+  local dsc="$1"
+  begin_build libuv libuv "$(dsc_version "$dsc")" building || return 0
   unpack "$dsc" "$sources/libuv"
   rm -rf "$builds/libuv"
   run libuv cmake_cross -S "$sources/libuv" -B "$builds/libuv" -DLIBUV_BUILD_TESTS=OFF \
     -DLIBUV_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
   run libuv cmake --build "$builds/libuv" -j "$jobs"
   run libuv cmake --install "$builds/libuv"
-  echo "$stamp" >"$stamps/libuv.stamp"
+  finish_build libuv
 }
 
 # Debian's compile options for libsqlite3 (debian/rules), so that the Windows build's SQLite
@@ -170,16 +180,8 @@ sqlite_defines=(
 )
 
 build_sqlite() {
-  local dsc="$1" version
-  version="$(dsc_version "$dsc")"
-  local stamp
-  stamp="$(stamp_text "$version")"
-  if up_to_date sqlite "$stamp"; then
-    log "SQLite $version: up to date"
-    return
-  fi
-  log "SQLite $version: building"
-  : >"$logs/sqlite.log"
+  local dsc="$1"
+  begin_build sqlite SQLite "$(dsc_version "$dsc")" building || return 0
   unpack "$dsc" "$sources/sqlite3"
   local build="$builds/sqlite3"
   rm -rf "$build"
@@ -199,21 +201,14 @@ build_sqlite() {
   install -D -m 755 "$build/sqlite3.exe" "$deps_prefix/bin/sqlite3.exe"
   install -D -m 644 "$build/sqlite3.h" "$deps_prefix/include/sqlite3.h"
   install -D -m 644 "$build/sqlite3ext.h" "$deps_prefix/include/sqlite3ext.h"
-  echo "$stamp" >"$stamps/sqlite.stamp"
+  finish_build sqlite
 }
 
 build_googletest() {
   local version
   version="$(installed_source_version googletest)"
   [[ -n "$version" && -d /usr/src/googletest ]] || die "no /usr/src/googletest: install libgtest-dev"
-  local stamp
-  stamp="$(stamp_text "$version")"
-  if up_to_date googletest "$stamp"; then
-    log "GoogleTest $version: up to date"
-    return
-  fi
-  log "GoogleTest $version: building"
-  : >"$logs/googletest.log"
+  begin_build googletest GoogleTest "$version" building || return 0
   rm -rf "$builds/googletest"
   # gtest_disable_pthreads: GoogleTest's own Win32 threading, as in every other Windows build
   # (winpthreads is there only for libstdc++).
@@ -221,7 +216,7 @@ build_googletest() {
     -DINSTALL_GTEST=ON -Dgtest_disable_pthreads=ON
   run googletest cmake --build "$builds/googletest" -j "$jobs"
   run googletest cmake --install "$builds/googletest"
-  echo "$stamp" >"$stamps/googletest.stamp"
+  finish_build googletest
 }
 
 # stage_headers <name> <Debian package> <path under /usr>...: copies a header-only library's
@@ -233,13 +228,7 @@ stage_headers() {
   local version
   version="$(installed_source_version "$package")"
   [[ -n "$version" ]] || die "$package is not installed: run scripts/install-deps.sh (as root)"
-  local stamp
-  stamp="$(stamp_text "$version")"
-  if up_to_date "$name" "$stamp"; then
-    log "$name $version: up to date"
-    return
-  fi
-  log "$name $version: staging the headers"
+  begin_build "$name" "$name" "$version" "staging the headers" || return 0
   local path
   for path in "$@"; do
     [[ -e "/usr/$path" ]] || die "/usr/$path is missing: reinstall $package"
@@ -247,7 +236,7 @@ stage_headers() {
     mkdir -p "$(dirname "$deps_prefix/$path")"
     cp -R "/usr/$path" "$deps_prefix/$path"
   done
-  echo "$stamp" >"$stamps/$name.stamp"
+  finish_build "$name"
 }
 
 started=$SECONDS

@@ -1,5 +1,5 @@
 # Sourced by the scripts in scripts/windows/: where the Windows build keeps its files.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are for the scripts that source this
 
 chatkit_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # The Windows dependencies: downloaded Debian sources, their builds, and the prefix they install

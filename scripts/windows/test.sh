@@ -10,7 +10,7 @@
 # Run scripts/install-deps.sh (as root) first on a fresh machine; the first run also needs root
 # once, to add a deb-src entry for apt (build-deps.sh says so when it is missing).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 cd "$chatkit_root"
 
@@ -28,6 +28,7 @@ built=$SECONDS
 # when a test fails or the run is interrupted.
 WINEPREFIX="$(mktemp -d "${TMPDIR:-/tmp}/chatkit-wine.XXXXXX")"
 export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# shellcheck disable=SC2317  # run by the EXIT trap
 stop_wine() {
   wineserver -k 2>/dev/null || true
   wineserver -w 2>/dev/null || true

@@ -25,8 +25,16 @@ class StopOnStdinEof : public ::testing::Test {
   // pipe. Returns its port (0 when there is no "listening on" line).
   int start(bool stdin_pipe) {
     ChildProcess::Options options;
-    options.argv = {CHATKIT_SERVER_PATH, "--stage", "3", "--bind", "127.0.0.1", "--port", "0",
-                    "--data", dir_.file("history.db"), "--stop-on-stdin-eof"};
+    options.argv = {CHATKIT_SERVER_PATH,
+                    "--stage",
+                    "3",
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--data",
+                    dir_.file("history.db"),
+                    "--stop-on-stdin-eof"};
     options.cwd = dir_.path();
     options.stdin_pipe = stdin_pipe;
     server_ = std::make_unique<ChildProcess>(loop_, options);
@@ -48,7 +56,8 @@ TEST_F(StopOnStdinEof, StopsGracefullyWhenStdinIsClosedAndKeepsTheAcknowledgedPo
 
   ASSERT_TRUE(server_->write_stdin("bytes on stdin are ignored\n")) << server_->describe();
   EXPECT_FALSE(server_->wait_for_exit(milliseconds(200)).has_value())
-      << "the server must keep running until stdin ends\n" << server_->describe();
+      << "the server must keep running until stdin ends\n"
+      << server_->describe();
   server_->close_stdin();
   const auto status = server_->wait_for_exit();
   ASSERT_TRUE(status.has_value()) << "the server did not stop when its stdin was closed\n"
@@ -56,7 +65,8 @@ TEST_F(StopOnStdinEof, StopsGracefullyWhenStdinIsClosedAndKeepsTheAcknowledgedPo
   EXPECT_EQ(status->term_signal, 0) << server_->describe();
   EXPECT_EQ(status->exit_code, 0) << "a graceful stop exits with 0\n" << server_->describe();
   EXPECT_NE(server_->stdout_text().find("history store closed"), std::string::npos)
-      << "the graceful stop closes the history store\n" << server_->describe();
+      << "the graceful stop closes the history store\n"
+      << server_->describe();
 
   // The post is there for the next server.
   ServerUnderTest again(loop_, 3, dir_.path(), dir_.file("history.db"));
@@ -80,7 +90,8 @@ TEST_F(StopOnStdinEof, RefusesToStartWhenStdinIsNotAPipe) {
   EXPECT_EQ(status->exit_code, 1) << server_->describe();
   EXPECT_NE(server_->stderr_text().find("--stop-on-stdin-eof: standard input is not a pipe"),
             std::string::npos)
-      << "a one-line reason on stderr\n" << server_->describe();
+      << "a one-line reason on stderr\n"
+      << server_->describe();
 }
 
 }  // namespace

@@ -80,7 +80,9 @@ std::string with_drive(const std::string& path) {
   return std::string(cwd, 2) + path;
 }
 #else
-std::string with_drive(const std::string& path) { return path; }
+std::string with_drive(const std::string& path) {
+  return path;
+}
 #endif
 
 std::string_view env_name(std::string_view entry) {
