@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds chatkit's dependencies for 64-bit Windows (mingw-w64) from Debian's own sources and
-# installs them into one prefix (.deps-win/prefix), which the windows-cross preset searches:
+# installs them into one prefix, which the windows-cross preset searches through the checkout's
+# .deps-win link (by default ~/.cache/chatkit/windows-deps/prefix; see common.sh):
 #
 #   libuv       Debian's source package (apt-get source), its CMake build: uv_a + libuvConfig.cmake
 #   SQLite      Debian's source package: the amalgamation generated natively (configure &&
@@ -33,6 +34,12 @@ builds="$deps_dir/build"
 logs="$deps_dir/logs"
 stamps="$deps_prefix/share/chatkit-deps"
 mkdir -p "$downloads" "$sources" "$builds" "$logs" "$stamps"
+# The checkout's .deps-win names the cache (common.sh); a directory there is from an older
+# layout, which kept the dependencies in the checkout.
+if [[ -d "$deps_link" && ! -L "$deps_link" ]]; then
+  die "$deps_link is a directory: remove it (the dependencies now live in $deps_dir)"
+fi
+ln -sfn "$deps_dir" "$deps_link"
 jobs="$(nproc)"
 
 cc="$mingw_triple-gcc-posix"

@@ -3,9 +3,13 @@
 
 chatkit_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # The Windows dependencies: downloaded Debian sources, their builds, and the prefix they install
-# into (git-ignored; the windows-cross preset points CHATKIT_WINDOWS_DEPS_PREFIX at the prefix).
-deps_dir="${CHATKIT_WINDOWS_DEPS_DIR:-$chatkit_root/.deps-win}"
+# into. They live in the user's cache, not in the checkout, so that every clone and worktree
+# (CI's fresh clones too) shares one build of them; build-deps.sh links .deps-win in the
+# checkout (git-ignored) to this directory, and the windows-cross preset points
+# CHATKIT_WINDOWS_DEPS_PREFIX at .deps-win/prefix.
+deps_dir="${CHATKIT_WINDOWS_DEPS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/chatkit/windows-deps}"
 deps_prefix="$deps_dir/prefix"
+deps_link="$chatkit_root/.deps-win"
 toolchain_file="$chatkit_root/cmake/toolchains/x86_64-w64-mingw32.cmake"
 mingw_triple=x86_64-w64-mingw32
 

@@ -8,7 +8,8 @@ for the same exchange, because on a small shared machine a figure alone says lit
 
   read      stage-3 read transactions/s, 1,000 posts of 48 B, 8 clients: the course's Python
             server, limit-server, chat-server (median of --rounds rounds for the last two)
-  clients   the same for 1 to 64 clients, each server (the plot)
+  clients   the same for 1 to 64 clients, each server (the plot); limit-server and chat-server
+            alternately at each point, median of --rounds
   replay    history replay of 100,000 posts to one client, MB/s, the same three servers
   commits   the store's durable commits with 1, 8 and 64 writers against raw syncs (store-bench)
   posts     end-to-end posts/s from an empty history: chat-server (8 and 64 clients) and the
@@ -165,20 +166,32 @@ class Comparison:
 
     def figure_clients(self):
         history = self.history(1000)
-        series = {}
-        for which in ("python-server", "limit-server", "chat-server"):
-            points = []
-            for clients in CLIENT_COUNTS:
-                # A fresh server for each point: what one point did cannot weigh on the next.
-                with self.start(which, history) as server:
-                    report = self.load(server, mode="read", clients=clients,
-                                       duration=self.args.scaling_duration, warmup=0.5)
-                    points.append({"clients": clients, "transactions_per_second":
-                                   report["transactions_per_second"], "p99_ms": report["p99_ms"],
-                                   "errors": report["errors"]})
-                    log("    %-13s %3d clients: %9.1f/s" % (which, clients,
-                                                             report["transactions_per_second"]))
-            series[which] = points
+        series = {name: [] for name in ("python-server", "limit-server", "chat-server")}
+
+        def point(which, clients):
+            # A fresh server for each measurement: what one did cannot weigh on the next.
+            with self.start(which, history) as server:
+                return self.load(server, mode="read", clients=clients,
+                                 duration=self.args.scaling_duration, warmup=0.5)
+
+        for clients in CLIENT_COUNTS:
+            # limit-server and chat-server alternately, --rounds times, at each point, so that
+            # both are measured in the same minute of the machine's life; the median is kept.
+            runs = {"limit-server": [], "chat-server": []}
+            for _ in range(self.args.rounds):
+                for which in runs:
+                    runs[which].append(point(which, clients))
+            runs["python-server"] = [point("python-server", clients)]
+            for which, reports in runs.items():
+                ordered = sorted(reports, key=lambda r: r["transactions_per_second"])
+                report = ordered[len(ordered) // 2]
+                series[which].append({"clients": clients, "transactions_per_second":
+                                      report["transactions_per_second"], "p99_ms": report["p99_ms"],
+                                      "errors": report["errors"],
+                                      "rounds": [r["transactions_per_second"] for r in reports]})
+                log("    %-13s %3d clients: %9.1f/s (rounds: %s)" % (
+                    which, clients, report["transactions_per_second"],
+                    ", ".join("%.0f" % r["transactions_per_second"] for r in reports)))
         return {"series": series}
 
     def figure_replay(self):

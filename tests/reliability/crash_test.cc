@@ -171,15 +171,35 @@ TEST(CrashSafety, EveryAcknowledgedPostSurvivesKill9ExactlyOnce) {
     ASSERT_EQ(status->term_signal, SIGKILL)
         << "round " << round << ": the server ended before it was killed\n"
         << server.describe();
-    ASSERT_TRUE(loop.run_until(
-        [&] {
-          for (const auto& poster : posters) {
-            if (!poster->finished()) return false;
-          }
-          return true;
-        },
-        milliseconds(10000)))
-        << "posters still connected 10 s after the server was killed";
+    auto all_finished = [&] {
+      for (const auto& poster : posters) {
+        if (!poster->finished()) return false;
+      }
+      return true;
+    };
+    std::string stranded;
+#ifdef _WIN32
+    // For Wine: wineserver sometimes keeps a few of a killed process's sockets open (their
+    // objects outlive the process while an asynchronous accept or read is pending on them), so a
+    // poster connected to one waits for bytes that never come: in the listening socket's backlog
+    // for its count, or for an acknowledgement. On Windows, as everywhere else, the connections
+    // end with the process. Such posters are stopped here, their message in doubt, and the
+    // round's step says so; on other systems a stranded poster fails the test below.
+    if (!loop.run_until(all_finished, milliseconds(2000))) {
+      for (const auto& poster : posters) {
+        if (poster->finished()) continue;
+        stranded += " [stopped by the test: " + poster->describe() + "]";
+        poster->stop();
+      }
+    }
+#endif
+    ASSERT_TRUE(loop.run_until(all_finished, milliseconds(10000)))
+        << "posters still connected 10 s after the server was killed:\n"
+        << [&] {
+             std::string text;
+             for (const auto& poster : posters) text += "  " + poster->describe() + "\n";
+             return text;
+           }();
 
     std::size_t acked = 0;
     std::size_t doubtful = 0;
@@ -192,7 +212,7 @@ TEST(CrashSafety, EveryAcknowledgedPostSurvivesKill9ExactlyOnce) {
     }
     steps += "round " + std::to_string(round) + ": killed " + moment + "; " +
              std::to_string(acked) + " acknowledged, " + std::to_string(doubtful) +
-             " in doubt, history had " + std::to_string(history.size()) + "\n";
+             " in doubt, history had " + std::to_string(history.size()) + stranded + "\n";
   }
 
   std::cout << "[ crash    ] " << rounds << " kill -9 rounds survived; "

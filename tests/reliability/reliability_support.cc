@@ -179,6 +179,7 @@ void Poster::begin() {
   message_ = prefix_ + "-" + std::to_string(next_++);
   frame_ = encode_frame(message_);
   sent_ = false;
+  connected_ = false;
   ending_ = false;
   phase_ = Phase::kCount;
   items_left_ = 0;
@@ -205,6 +206,7 @@ void Poster::on_connect(uv_connect_t* req, int status) {
     self->end(false);
     return;
   }
+  self->connected_ = true;
   uv_read_start(reinterpret_cast<uv_stream_t*>(&self->tcp_), on_alloc, on_read);
   // Sent at once, before the history arrives: the server reads the client's frame while it
   // replays, and from here on the message may be stored.
@@ -275,6 +277,31 @@ void Poster::on_frame(std::string_view frame) {
       return;
     }
   }
+}
+
+std::string Poster::describe() const {
+  std::string text = message_ + ": ";
+  if (!open_) {
+    text += stopped_ ? "stopped" : "between connections";
+  } else if (ending_) {
+    text += "closing";
+  } else if (!connected_) {
+    text += "connecting";
+  } else {
+    switch (phase_) {
+      case Phase::kCount:
+        text += "connected, waiting for the count";
+        break;
+      case Phase::kItems:
+        text += "connected, reading the history (" + std::to_string(items_left_) + " items left)";
+        break;
+      case Phase::kAck:
+        text += "connected, waiting for the acknowledgement";
+        break;
+    }
+  }
+  return text + "; " + std::to_string(acknowledged_.size()) + " acknowledged, " +
+         std::to_string(in_doubt_.size()) + " in doubt";
 }
 
 void Poster::end(bool acknowledged) {

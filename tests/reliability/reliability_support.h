@@ -95,6 +95,9 @@ class Poster {
   // A protocol violation seen (an acknowledgement for another message, a bad count...); "" if
   // none. The crash test fails on it.
   const std::string& violation() const { return violation_; }
+  // Where the Poster is, for failure messages: "r1p3-7: connected, reading the history (12
+  // items left); 6 acknowledged, 1 in doubt".
+  std::string describe() const;
 
  private:
   enum class Phase { kCount, kItems, kAck };
@@ -121,6 +124,7 @@ class Poster {
   std::string message_;
   std::string frame_;  // The bytes being written.
   bool sent_ = false;  // uv_write was called for the current message.
+  bool connected_ = false;  // The current connection's connect succeeded.
   FrameDecoder decoder_{64 * 1024 * 1024};
   Phase phase_ = Phase::kCount;
   std::uint64_t items_left_ = 0;
