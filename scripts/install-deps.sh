@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # Build tools
-  cmake ninja-build g++ pkg-config git ca-certificates
+  # Build tools (ccache: rebuilds of unchanged sources, in any clone, take seconds)
+  cmake ninja-build g++ pkg-config git ca-certificates ccache
   # Libraries
   libuv1-dev libsqlite3-dev libcli11-dev
   # The viewer's WebSocket bridge: WebSocket framing, HTTP request heads, SHA-1 + base64
