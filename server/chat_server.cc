@@ -2,7 +2,9 @@
 
 #include <cassert>
 #include <csignal>
+#include <cstdio>
 
+#include "kit/framing/utf8.h"
 #include "kit/net/address.h"
 #include "kit/store/history_store.h"
 #include "server/chaos_writer.h"
@@ -65,12 +67,52 @@ bool ChatServer::open_store(std::string* error) {
     *error = store_error.message();
     return false;
   }
-  store_error = store_->load([this](std::string_view post) { history_.append(post); });
+  // Every post is checked as the protocol would check it on the way in: one this server could
+  // not send (a file edited by another program, or written by a server started with a larger
+  // --max-message-bytes) would fail every client's replay. The server then refuses to start,
+  // naming the post, and leaves the file exactly as it is for the instructor to decide.
+  std::uint64_t number = 0;
+  std::string refused;
+  store_error = store_->load([&](std::string_view post) {
+    ++number;
+    if (!refused.empty()) return;
+    refused = unservable_post_reason(post, number);
+    if (refused.empty()) history_.append(post);
+  });
   if (store_error) {
     *error = store_error.message();
     return false;
   }
+  if (!refused.empty()) {
+    *error = refused;
+    return false;
+  }
   return true;
+}
+
+std::string ChatServer::unservable_post_reason(std::string_view post,
+                                               std::uint64_t number) const {
+  const std::string which =
+      "post " + std::to_string(number) + " of the history in " + options_.data_path;
+  const std::string how_to_look = " (chat-server --export --data " + options_.data_path +
+                                  " prints every post; the file was left as it is)";
+  if (post.size() > options_.max_message_bytes) {
+    return which + " is " + std::to_string(post.size()) + " bytes, more than --max-message-bytes " +
+           std::to_string(options_.max_message_bytes) +
+           " allows, so no client could receive the history: start with --max-message-bytes " +
+           std::to_string(post.size()) + " or more" + how_to_look;
+  }
+  const Utf8Check utf8 = check_utf8(post);
+  if (!utf8.valid) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X",
+                  static_cast<unsigned>(static_cast<unsigned char>(post[utf8.error_offset])));
+    return which + " is not valid UTF-8 (byte " + byte + " at offset " +
+           std::to_string(utf8.error_offset) +
+           "): another program changed the file, and no client could decode that post" +
+           how_to_look;
+  }
+  return "";
 }
 
 bool ChatServer::listen(std::string* error) {

@@ -67,6 +67,9 @@ class ChatServer {
   static void on_signal(uv_signal_t* signal, int signum);
   static void on_grace_expired(uv_timer_t* timer);
   bool open_store(std::string* error);
+  // Why the stored post numbered `number` (from 1) cannot be served, or "" when it can: larger
+  // than --max-message-bytes, or not UTF-8.
+  std::string unservable_post_reason(std::string_view post, std::uint64_t number) const;
   bool listen(std::string* error);
   void maybe_finish_stop();
   void close_handles();

@@ -165,6 +165,14 @@ class Stage3DataFile : public Stage3Server {
     EXPECT_NE(server.process().stderr_text().find("chat-server:"), std::string::npos)
         << "a one-line reason on stderr\n" << server.describe();
   }
+  // Stores `messages` through a server, then stops it: a history file as the server leaves it.
+  void post_and_stop(const std::vector<std::string>& messages) {
+    start();
+    for (const std::string& message : messages) {
+      ASSERT_TRUE(post(message).has_value()) << server_->describe();
+    }
+    stop();
+  }
 };
 
 TEST_F(Stage3DataFile, RefusesGarbageAndLeavesItUnchanged) {
@@ -189,6 +197,64 @@ TEST_F(Stage3DataFile, RefusesAnotherProgramsSqliteDatabase) {
   std::string after;
   ASSERT_TRUE(read_file(data_, &after));
   EXPECT_EQ(after, before) << "the foreign file must not be modified";
+}
+
+// Changes the history file with the sqlite3 shell, as an instructor or another program might.
+// Returns false (after skipping the test) when there is no sqlite3 shell.
+bool edit_with_sqlite_shell(TestLoop& loop, const std::string& path, const std::string& sql) {
+  ChildProcess::Options options;
+  options.argv = {"sqlite3", path, sql};
+  ChildProcess sqlite(loop, options);
+  if (!sqlite.spawn_error().empty()) {
+    ADD_FAILURE() << "the sqlite3 shell is needed to edit the file: " << sqlite.spawn_error();
+    return false;
+  }
+  const auto status = sqlite.wait_for_exit();
+  EXPECT_TRUE(status.has_value() && status->exit_code == 0) << sqlite.describe();
+  return status.has_value() && status->exit_code == 0;
+}
+
+TEST_F(Stage3DataFile, RefusesAStoredPostThatIsNotUtf8NamingItAndLeavesTheFileUnchanged) {
+  post_and_stop({"first", "second"});
+  // Post 2 becomes "h", 0xC3, "(": a lead byte followed by a byte that cannot continue it.
+  ASSERT_TRUE(edit_with_sqlite_shell(
+      loop_, data_, "UPDATE posts SET post = CAST(X'68C328' AS TEXT) WHERE id = 2;"));
+  std::string before;
+  ASSERT_TRUE(read_file(data_, &before));
+  ServerUnderTest server(loop_, 3, dir_.path(), data_);
+  EXPECT_FALSE(server.started()) << server.describe();
+  const auto status = server.process().wait_for_exit();
+  ASSERT_TRUE(status.has_value()) << server.describe();
+  EXPECT_EQ(status->exit_code, 1) << server.describe();
+  const std::string& stderr_text = server.process().stderr_text();
+  EXPECT_NE(stderr_text.find("post 2 of the history"), std::string::npos) << stderr_text;
+  EXPECT_NE(stderr_text.find("not valid UTF-8 (byte 0xC3 at offset 1)"), std::string::npos)
+      << stderr_text;
+  EXPECT_NE(stderr_text.find("--export"), std::string::npos)
+      << "the reason says how to look at the posts\n"
+      << stderr_text;
+  std::string after;
+  ASSERT_TRUE(read_file(data_, &after));
+  EXPECT_TRUE(after == before) << "the refused file must not be modified";
+}
+
+TEST_F(Stage3DataFile, RefusesAStoredPostAboveTheMessageLimitAndSaysWhichLimitWouldServeIt) {
+  post_and_stop({std::string(300, 'x')});
+  ServerUnderTest server(loop_, 3, dir_.path(), data_, {"--max-message-bytes", "100"});
+  EXPECT_FALSE(server.started()) << server.describe();
+  const auto status = server.process().wait_for_exit();
+  ASSERT_TRUE(status.has_value()) << server.describe();
+  EXPECT_EQ(status->exit_code, 1) << server.describe();
+  const std::string& stderr_text = server.process().stderr_text();
+  EXPECT_NE(stderr_text.find("post 1 of the history"), std::string::npos) << stderr_text;
+  EXPECT_NE(stderr_text.find("more than --max-message-bytes 100"), std::string::npos)
+      << stderr_text;
+  // The stored post is "[time host] " and the message: the server names its real size.
+  EXPECT_NE(stderr_text.find("start with --max-message-bytes 3"), std::string::npos)
+      << stderr_text;
+
+  start();  // With the default limit the same file serves.
+  EXPECT_EQ(history().size(), 1u) << server_->describe();
 }
 
 TEST_F(Stage3DataFile, RefusesAMissingDirectory) {
