@@ -55,6 +55,32 @@ class ChatClientTest : public ::testing::Test {
     return connection;
   }
 
+  // Listens on 127.0.0.1, starts chat-client with `args` and accepts its connection. Returns
+  // nullptr, after recording the failure, when a step fails.
+  ScriptedConnection* connect_client(const std::vector<std::string>& args,
+                                     bool stdin_pipe = false) {
+    if (!listen()) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1: " << server_->last_error();
+      return nullptr;
+    }
+    start_client(args, stdin_pipe);
+    if (HasFatalFailure()) return nullptr;
+    return accept();
+  }
+
+  // A stage-3 chat-client that was sent an empty history and has sent `message`: the
+  // connection, with the client waiting for its acknowledgement. nullptr after a failure.
+  ScriptedConnection* stage3_posted(const std::string& message,
+                                    const std::vector<std::string>& extra_args = {}) {
+    std::vector<std::string> args{"--stage", "3", "--message", message};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    ScriptedConnection* connection = connect_client(args);
+    if (connection == nullptr) return nullptr;
+    EXPECT_TRUE(connection->send_frame("0"));
+    EXPECT_EQ(connection->read_frame(), message) << client_->describe();
+    return connection;
+  }
+
   // Waits for the client to exit and returns its exit code (-1 when it did not exit normally).
   std::int64_t exit_code() {
     const std::optional<ExitStatus> status = client_->wait_for_exit();
@@ -85,9 +111,7 @@ class ChatClientTest : public ::testing::Test {
 };
 
 TEST_F(ChatClientTest, Stage1SendsExactlyOneFrameThenFin) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "1", "--message", "Test message"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "1", "--message", "Test message"});
   ASSERT_NE(connection, nullptr);
   const std::string bytes = received_until_fin(connection);
   EXPECT_EQ(bytes, kTestMessageFrame) << describe_difference(kTestMessageFrame, bytes);
@@ -99,9 +123,7 @@ TEST_F(ChatClientTest, SendsAMultiByteUtf8MessageByteExact) {
   // 15 characters, 22 bytes: the length prefix counts bytes.
   const std::string message = "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x8e\x89 w\xc3\xb6rld";
   const std::string expected = std::string("\x00\x00\x00\x16", 4) + message;
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "1", "--message", message});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "1", "--message", message});
   ASSERT_NE(connection, nullptr);
   const std::string bytes = received_until_fin(connection);
   EXPECT_EQ(bytes, expected) << describe_difference(expected, bytes);
@@ -109,9 +131,7 @@ TEST_F(ChatClientTest, SendsAMultiByteUtf8MessageByteExact) {
 }
 
 TEST_F(ChatClientTest, Stage2PrintsTheHistoryThenSendsTheMessage) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "2", "--message", "third"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "2", "--message", "third"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("2"));
   ASSERT_TRUE(connection->send_frame("first"));
@@ -123,9 +143,7 @@ TEST_F(ChatClientTest, Stage2PrintsTheHistoryThenSendsTheMessage) {
 }
 
 TEST_F(ChatClientTest, Stage2HistoryCommandPrintsTheResentHistoryWithoutWaitingForAClose) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "2", "--message", "history"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "2", "--message", "history"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("1"));
   ASSERT_TRUE(connection->send_frame("old"));
@@ -139,9 +157,7 @@ TEST_F(ChatClientTest, Stage2HistoryCommandPrintsTheResentHistoryWithoutWaitingF
 }
 
 TEST_F(ChatClientTest, Stage2RejectsACountSentAsABinaryInteger) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "2", "--message", "hello"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "2", "--message", "hello"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame(std::string("\x00\x00\x00\x03", 4)));
   EXPECT_EQ(exit_code(), 1) << client_->describe();
@@ -155,9 +171,7 @@ TEST_F(ChatClientTest, Stage2RejectsACountSentAsABinaryInteger) {
 }
 
 TEST_F(ChatClientTest, Stage2ReportsAHistoryCutShort) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "2", "--message", "hello"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "2", "--message", "hello"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("3"));
   ASSERT_TRUE(connection->send_frame("only one"));
@@ -170,9 +184,7 @@ TEST_F(ChatClientTest, Stage2ReportsAHistoryCutShort) {
 TEST_F(ChatClientTest, Stage3PrintsThePostsAndTheAcknowledgement) {
   const std::string old_post = "[2026-11-24T09:15:02.123456+01:00 localhost] old";
   const std::string new_post = "[2026-11-24T09:16:40.000001+01:00 localhost] new \xe2\x9c\x93";
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "3", "--message", "new \xe2\x9c\x93"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "3", "--message", "new \xe2\x9c\x93"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("1"));
   ASSERT_TRUE(connection->send_frame(old_post));
@@ -184,12 +196,8 @@ TEST_F(ChatClientTest, Stage3PrintsThePostsAndTheAcknowledgement) {
 }
 
 TEST_F(ChatClientTest, Stage3WithoutAcknowledgementExitsThreeAfterTheAckTimeout) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "3", "--message", "hello", "--ack-timeout", "0.5"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = stage3_posted("hello", {"--ack-timeout", "0.5"});
   ASSERT_NE(connection, nullptr);
-  ASSERT_TRUE(connection->send_frame("0"));
-  EXPECT_EQ(connection->read_frame(), "hello") << client_->describe();
   // No acknowledgement, and the connection stays open: only the timer can end the wait.
   EXPECT_EQ(exit_code(), 3) << client_->describe();
   EXPECT_TRUE(stderr_has("chat-client: post sent but not acknowledged within 0.5 s"))
@@ -198,12 +206,8 @@ TEST_F(ChatClientTest, Stage3WithoutAcknowledgementExitsThreeAfterTheAckTimeout)
 }
 
 TEST_F(ChatClientTest, Stage3ResetAfterTheMessageExitsThree) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "3", "--message", "hello"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = stage3_posted("hello");
   ASSERT_NE(connection, nullptr);
-  ASSERT_TRUE(connection->send_frame("0"));
-  EXPECT_EQ(connection->read_frame(), "hello") << client_->describe();
   connection->reset();  // What the server does with a post it could not store.
   EXPECT_EQ(exit_code(), 3) << client_->describe();
   EXPECT_TRUE(stderr_has("not acknowledged: the server reset the connection"))
@@ -211,12 +215,8 @@ TEST_F(ChatClientTest, Stage3ResetAfterTheMessageExitsThree) {
 }
 
 TEST_F(ChatClientTest, Stage3CloseWithoutAcknowledgementExitsThree) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "3", "--message", "hello"});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = stage3_posted("hello");
   ASSERT_NE(connection, nullptr);
-  ASSERT_TRUE(connection->send_frame("0"));
-  EXPECT_EQ(connection->read_frame(), "hello") << client_->describe();
   connection->close();
   EXPECT_EQ(exit_code(), 3) << client_->describe();
   EXPECT_TRUE(stderr_has("not acknowledged: the server closed the connection"))
@@ -224,9 +224,7 @@ TEST_F(ChatClientTest, Stage3CloseWithoutAcknowledgementExitsThree) {
 }
 
 TEST_F(ChatClientTest, Stage3EmptyMessageExpectsNoAcknowledgement) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "3", "--message", ""});
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "3", "--message", ""});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("0"));
   const std::string bytes = received_until_fin(connection);
@@ -238,9 +236,7 @@ TEST_F(ChatClientTest, Stage3EmptyMessageExpectsNoAcknowledgement) {
 }
 
 TEST_F(ChatClientTest, ReadsTheMessageFromStandardInputAfterThePrompt) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "1"}, /*stdin_pipe=*/true);
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "1"}, /*stdin_pipe=*/true);
   ASSERT_NE(connection, nullptr);
   // The line end may be "\r\n" (Windows); neither '\r' nor '\n' belongs to the message.
   ASSERT_TRUE(client_->write_stdin("Test message\r\nnot this line\n")) << client_->describe();
@@ -253,9 +249,7 @@ TEST_F(ChatClientTest, ReadsTheMessageFromStandardInputAfterThePrompt) {
 }
 
 TEST_F(ChatClientTest, StandardInputClosedWithoutALineExitsOne) {
-  ASSERT_TRUE(listen());
-  start_client({"--stage", "2"}, /*stdin_pipe=*/true);
-  ScriptedConnection* connection = accept();
+  ScriptedConnection* connection = connect_client({"--stage", "2"}, /*stdin_pipe=*/true);
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("0"));
   client_->close_stdin();
