@@ -18,8 +18,8 @@ packages=(
   # (fonts-dejavu-core: the page's monospace font; its native test vectors are JSON, written with
   # nlohmann-json3-dev, listed above)
   emscripten nodejs chromium fonts-dejavu-core
-  # Fuzzing (fuzz/, the `fuzz` preset): clang and libFuzzer
-  clang-14 libclang-rt-14-dev
+  # Fuzzing (fuzz/, the `fuzz` preset): clang and libFuzzer; the format and tidy targets
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
   # The Windows build and its tests under Wine (scripts/windows/, docs/windows.md): mingw-w64's
   # -posix compilers, Wine, and what building libuv and SQLite from Debian's sources needs
   # (dpkg-source unpacks them; SQLite's amalgamation is generated with make and tclsh)

@@ -10,6 +10,8 @@ scripts/install-deps.sh "$@"
 
 echo "== build: default"
 scripts/build.sh default
+echo "== format: clang-format check of our sources (cmake --build build --target format fixes)"
+cmake --build build --target format-check
 echo "== test: default"
 ctest --preset default
 

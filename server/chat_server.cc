@@ -90,8 +90,7 @@ bool ChatServer::open_store(std::string* error) {
   return true;
 }
 
-std::string ChatServer::unservable_post_reason(std::string_view post,
-                                               std::uint64_t number) const {
+std::string ChatServer::unservable_post_reason(std::string_view post, std::uint64_t number) const {
   const std::string which =
       "post " + std::to_string(number) + " of the history in " + options_.data_path;
   const std::string how_to_look = " (chat-server --export --data " + options_.data_path +
@@ -119,16 +118,17 @@ bool ChatServer::listen(std::string* error) {
   sockaddr_storage addr;
   UvError uv_error = parse_ip_address(options_.bind, options_.port, &addr);
   if (uv_error) {
-    *error = "--bind takes an IP address (0.0.0.0, ::, 127.0.0.1, ...), not \"" + options_.bind + "\"";
+    *error =
+        "--bind takes an IP address (0.0.0.0, ::, 127.0.0.1, ...), not \"" + options_.bind + "\"";
     return false;
   }
   const std::string where = format_address(reinterpret_cast<const sockaddr*>(&addr));
   uv_error = check_uv(("bind " + where).c_str(),
                       uv_tcp_bind(&listener_, reinterpret_cast<const sockaddr*>(&addr), 0));
   if (!uv_error) {
-    uv_error = check_uv(("listen on " + where).c_str(),
-                        uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog,
-                                  on_connection));
+    uv_error = check_uv(
+        ("listen on " + where).c_str(),
+        uv_listen(reinterpret_cast<uv_stream_t*>(&listener_), kListenBacklog, on_connection));
   }
   sockaddr_storage bound;
   if (!uv_error) uv_error = local_address(&listener_, &bound);
@@ -192,16 +192,17 @@ void ChatServer::append_message(std::string_view message) {
 void ChatServer::store_post(std::uint64_t connection_id, std::string post) {
   assert(store_ != nullptr);
   std::string stored = post;
-  store_->append(std::move(stored), [this, connection_id, post = std::move(post)](
-                                        const StoreError& error) {
-    // The post joins the in-memory history in commit order, whether or not its sender is still
-    // connected: once durable, it is part of the history.
-    if (!error) history_.append(post);
-    auto found = connections_.find(connection_id);
-    if (found != connections_.end()) found->second->on_post_stored(post, error);
-    if (error && found == connections_.end()) logger_.log("post not stored: " + error.message());
-    if (stopping_) maybe_finish_stop();
-  });
+  store_->append(std::move(stored),
+                 [this, connection_id, post = std::move(post)](const StoreError& error) {
+                   // The post joins the in-memory history in commit order, whether or not its
+                   // sender is still connected: once durable, it is part of the history.
+                   if (!error) history_.append(post);
+                   auto found = connections_.find(connection_id);
+                   if (found != connections_.end()) found->second->on_post_stored(post, error);
+                   if (error && found == connections_.end())
+                     logger_.log("post not stored: " + error.message());
+                   if (stopping_) maybe_finish_stop();
+                 });
 }
 
 void ChatServer::on_signal(uv_signal_t* signal, int signum) {

@@ -29,7 +29,9 @@ Connection::Connection(ChatServer& server, std::uint64_t id)
 
 Connection::~Connection() = default;
 
-void Connection::log(const std::string& text) const { server_.logger().log(name_, text); }
+void Connection::log(const std::string& text) const {
+  server_.logger().log(name_, text);
+}
 
 void Connection::start(uv_stream_t* listener) {
   uv_loop_t* loop = listener->loop;
@@ -75,9 +77,8 @@ void Connection::start(uv_stream_t* listener) {
 
 void Connection::touch() {
   const auto idle = static_cast<std::uint64_t>(server_.options().idle_timeout.count());
-  const std::uint64_t timeout =
-      frame_deadline_.timer_ms(uv_now(idle_timer_.loop), idle,
-                               session_.phase() == ServerSession::Phase::kAwaitingMessage);
+  const std::uint64_t timeout = frame_deadline_.timer_ms(
+      uv_now(idle_timer_.loop), idle, session_.phase() == ServerSession::Phase::kAwaitingMessage);
   uv_timer_start(&idle_timer_, on_idle_timeout, timeout, 0);
 }
 
@@ -184,7 +185,9 @@ void Connection::finish() {
   pump();
 }
 
-void Connection::reject(const std::string& reason) { close("rejected: " + reason); }
+void Connection::reject(const std::string& reason) {
+  close("rejected: " + reason);
+}
 
 void Connection::queue(std::unique_ptr<Output> output) {
   outputs_.push_back(std::move(output));
@@ -210,8 +213,8 @@ void Connection::pump() {
         const HistoryLog::Piece piece = output.history.next(kReplayBatchBytes - bytes);
         if (piece.size > 0) {
           // libuv's buffers are not const, but it only reads the bytes of a write.
-          bufs[count++] = uv_buf_init(const_cast<char*>(piece.data),
-                                      static_cast<unsigned>(piece.size));
+          bufs[count++] =
+              uv_buf_init(const_cast<char*>(piece.data), static_cast<unsigned>(piece.size));
           bytes += piece.size;
           continue;
         }

@@ -107,8 +107,8 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
 
   std::deque<std::unique_ptr<Output>> outputs_;  // Not yet fully queued on the socket.
   std::vector<std::unique_ptr<Output>> sent_;    // Queued; their bytes may still be in flight.
-  bool finishing_ = false;  // Close once the output queue is empty.
-  std::string close_reason_;  // For the "closed (...)" log line.
+  bool finishing_ = false;                       // Close once the output queue is empty.
+  std::string close_reason_;                     // For the "closed (...)" log line.
 
   // Stage 3: the post, from the message's arrival until the store answers.
   bool awaiting_store_ = false;

@@ -39,11 +39,11 @@ struct HostResolver::Request {
 
 struct HostResolver::Entry {
   std::string ip;
-  bool settled = false;            // `host` holds an answer (name or IP).
+  bool settled = false;  // `host` holds an answer (name or IP).
   std::string host;
-  Clock::time_point expires;       // When settled: when to ask again.
-  Clock::time_point deadline;      // When pending: when waiters get the IP instead.
-  Request* request = nullptr;      // The lookup on the thread pool, if one is running.
+  Clock::time_point expires;   // When settled: when to ask again.
+  Clock::time_point deadline;  // When pending: when waiters get the IP instead.
+  Request* request = nullptr;  // The lookup on the thread pool, if one is running.
   std::vector<Waiter> waiters;
 };
 
@@ -82,7 +82,8 @@ std::uint64_t HostResolver::lookup(const sockaddr* addr, Callback done) {
   if (entry.waiters.size() == 1) {
     entry.deadline = now + deadline_;
     if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&deadline_timer_))) {
-      uv_timer_start(&deadline_timer_, on_deadline, static_cast<std::uint64_t>(deadline_.count()), 0);
+      uv_timer_start(&deadline_timer_, on_deadline, static_cast<std::uint64_t>(deadline_.count()),
+                     0);
     }
   }
   if (entry.request == nullptr) {

@@ -57,7 +57,7 @@ class HostResolver {
   uv_loop_t* loop_;
   std::chrono::milliseconds deadline_;
   std::unordered_map<std::string, Entry*> entries_;  // Keyed by IP text.
-  std::vector<Waiter> ready_;       // Answers to deliver on the next loop turn.
+  std::vector<Waiter> ready_;                        // Answers to deliver on the next loop turn.
   std::vector<Waiter> delivering_;  // Answers being delivered now (cancel() reaches them too).
   uv_idle_t ready_idle_{};
   uv_timer_t deadline_timer_{};  // Fires at the earliest deadline of a pending lookup.

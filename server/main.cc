@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   CLI::Option* chaos = app.add_flag(
       "--chaos", options.chaos,
       "for teaching: send in random small pieces with small delays, drop some connections");
-  CLI::Option* chaos_seed = app.add_option(
-      "--chaos-seed", options.chaos_seed, "with --chaos: repeat the random decisions of a run");
+  CLI::Option* chaos_seed = app.add_option("--chaos-seed", options.chaos_seed,
+                                           "with --chaos: repeat the random decisions of a run");
   chaos_seed->needs(chaos);
   app.add_option("--chaos-drop", options.chaos_drop_percent,
                  "with --chaos: percent of connections dropped mid-frame")
@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
                         : chatkit::import_history(import_path, options.data_path,
                                                   options.max_message_bytes, stdout, stderr);
   }
-  options.idle_timeout = std::chrono::milliseconds(static_cast<long long>(idle_timeout_seconds * 1000));
+  options.idle_timeout =
+      std::chrono::milliseconds(static_cast<long long>(idle_timeout_seconds * 1000));
   options.frame_timeout =
       std::chrono::milliseconds(static_cast<long long>(frame_timeout_seconds * 1000));
   if (options.chaos && chaos_seed->count() == 0) {

@@ -89,7 +89,8 @@ std::string describe_difference(std::string_view expected, std::string_view actu
   const std::size_t diff = first_difference(expected, actual);
   if (diff == kNoMark) return "";
   char head[160];
-  std::snprintf(head, sizeof head, "expected %zu bytes, got %zu bytes; first difference at byte %zu\n",
+  std::snprintf(head, sizeof head,
+                "expected %zu bytes, got %zu bytes; first difference at byte %zu\n",
                 expected.size(), actual.size(), diff);
   // Show a window of up to eight lines starting at the line before the difference.
   const std::size_t line_start = diff - diff % kBytesPerLine;

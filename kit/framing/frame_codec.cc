@@ -17,8 +17,8 @@ void write_frame_header(std::uint32_t length, std::uint8_t* out) {
 }
 
 std::uint32_t read_frame_header(const std::uint8_t* in) {
-  return (std::uint32_t{in[0]} << 24) | (std::uint32_t{in[1]} << 16) |
-         (std::uint32_t{in[2]} << 8) | std::uint32_t{in[3]};
+  return (std::uint32_t{in[0]} << 24) | (std::uint32_t{in[1]} << 16) | (std::uint32_t{in[2]} << 8) |
+         std::uint32_t{in[3]};
 }
 
 void append_frame(std::string_view message, std::string& out) {
@@ -99,10 +99,9 @@ std::size_t FrameDecoder::feed(const std::uint8_t* data, std::size_t size) {
     payload_length_ = read_frame_header(header_);
     if (payload_length_ > max_message_bytes_) {
       char text[160];
-      std::snprintf(text, sizeof text,
-                    "frame length %u (%02x %02x %02x %02x) exceeds the limit of %u bytes",
-                    payload_length_, header_[0], header_[1], header_[2], header_[3],
-                    max_message_bytes_);
+      std::snprintf(
+          text, sizeof text, "frame length %u (%02x %02x %02x %02x) exceeds the limit of %u bytes",
+          payload_length_, header_[0], header_[1], header_[2], header_[3], max_message_bytes_);
       fail(FrameError::kTooLong, text);
       return used;
     }

@@ -54,7 +54,8 @@ enum class FrameError {
 //   while (used < size) {
 //     used += decoder.feed(data + used, size - used);
 //     if (decoder.state() == FrameDecoder::State::kFrameDone) handle(decoder.message());
-//     else if (decoder.state() == FrameDecoder::State::kFailed) { report(decoder.error_text()); break; }
+//     else if (decoder.state() == FrameDecoder::State::kFailed) { report(decoder.error_text());
+//     break; }
 //   }
 //
 // The decoder never allocates more than its limit for one payload: a frame whose length prefix

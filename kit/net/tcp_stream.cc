@@ -33,7 +33,9 @@ thread_local char read_buffer[kReadBufferBytes];
 
 }  // namespace
 
-TcpStream::TcpStream(Handler* handler) : handler_(handler) { tcp_.data = this; }
+TcpStream::TcpStream(Handler* handler) : handler_(handler) {
+  tcp_.data = this;
+}
 
 TcpStream::~TcpStream() {
   assert((!initialized_ || uv_is_closing(reinterpret_cast<uv_handle_t*>(&tcp_))) &&
@@ -118,8 +120,8 @@ UvError TcpStream::write(std::string bytes) {
   auto* request = new WriteRequest;
   request->owned = std::move(bytes);
   request->bytes = request->owned.size();
-  const uv_buf_t buf = uv_buf_init(request->owned.data(),
-                                   static_cast<unsigned>(request->owned.size()));
+  const uv_buf_t buf =
+      uv_buf_init(request->owned.data(), static_cast<unsigned>(request->owned.size()));
   return submit(request, &buf, 1);
 }
 
@@ -146,12 +148,11 @@ UvError TcpStream::shutdown(std::function<void(const UvError&)> done) {
   auto request = std::make_unique<ShutdownRequest>();
   request->done = std::move(done);
   request->req.data = request.get();
-  const int status = uv_shutdown(&request->req, reinterpret_cast<uv_stream_t*>(&tcp_),
-                                 [](uv_shutdown_t* req, int result) {
-                                   std::unique_ptr<ShutdownRequest> owned(
-                                       static_cast<ShutdownRequest*>(req->data));
-                                   owned->done(check_uv("shutdown", result));
-                                 });
+  const int status = uv_shutdown(
+      &request->req, reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t* req, int result) {
+        std::unique_ptr<ShutdownRequest> owned(static_cast<ShutdownRequest*>(req->data));
+        owned->done(check_uv("shutdown", result));
+      });
   if (status < 0) return UvError("shutdown", status);
   request.release();  // Freed in the shutdown callback.
   return {};

@@ -4,7 +4,9 @@
 
 namespace chatkit {
 
-std::string UvError::name() const { return code_ == 0 ? "" : uv_err_name(code_); }
+std::string UvError::name() const {
+  return code_ == 0 ? "" : uv_err_name(code_);
+}
 
 std::string UvError::message() const {
   if (code_ == 0) return "ok";

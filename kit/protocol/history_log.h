@@ -29,10 +29,10 @@ class HistoryLog {
 
   // The end of the history at one moment.
   struct Snapshot {
-    std::size_t items = 0;        // Items in the history at that moment.
-    std::size_t blocks = 0;       // Blocks in use then.
+    std::size_t items = 0;             // Items in the history at that moment.
+    std::size_t blocks = 0;            // Blocks in use then.
     std::size_t last_block_bytes = 0;  // Bytes used in the last of those blocks then.
-    std::uint64_t bytes = 0;      // Encoded bytes of all those items.
+    std::uint64_t bytes = 0;           // Encoded bytes of all those items.
   };
 
   // A contiguous run of encoded frames inside one block.

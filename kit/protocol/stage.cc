@@ -15,7 +15,9 @@ std::optional<Stage> stage_from_number(int number) {
   }
 }
 
-int stage_number(Stage stage) { return static_cast<int>(stage); }
+int stage_number(Stage stage) {
+  return static_cast<int>(stage);
+}
 
 const char* stage_name(Stage stage) {
   switch (stage) {
@@ -29,7 +31,9 @@ const char* stage_name(Stage stage) {
   return "unknown";
 }
 
-std::string format_count(std::uint64_t count) { return std::to_string(count); }
+std::string format_count(std::uint64_t count) {
+  return std::to_string(count);
+}
 
 std::optional<std::uint64_t> parse_count(std::string_view text) {
   // 18 digits keep the value below 2^63 without overflow checks.

@@ -184,7 +184,8 @@ TEST_F(ChatClientTest, Stage2ReportsAHistoryCutShort) {
 TEST_F(ChatClientTest, Stage3PrintsThePostsAndTheAcknowledgement) {
   const std::string old_post = "[2026-11-24T09:15:02.123456+01:00 localhost] old";
   const std::string new_post = "[2026-11-24T09:16:40.000001+01:00 localhost] new \xe2\x9c\x93";
-  ScriptedConnection* connection = connect_client({"--stage", "3", "--message", "new \xe2\x9c\x93"});
+  ScriptedConnection* connection =
+      connect_client({"--stage", "3", "--message", "new \xe2\x9c\x93"});
   ASSERT_NE(connection, nullptr);
   ASSERT_TRUE(connection->send_frame("1"));
   ASSERT_TRUE(connection->send_frame(old_post));

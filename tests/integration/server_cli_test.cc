@@ -51,7 +51,8 @@ TEST(ServerCli, UsageErrorsExitTwoWithAReason) {
 TEST(ServerCli, BindToANameIsAClearErrorWithExitOne) {
   TestLoop loop;
   std::string out;
-  EXPECT_EQ(run_server(loop, {"--stage", "2", "--bind", "not-an-ip", "--port", "0"}, &out).exit_code, 1);
+  EXPECT_EQ(
+      run_server(loop, {"--stage", "2", "--bind", "not-an-ip", "--port", "0"}, &out).exit_code, 1);
   EXPECT_NE(out.find("--bind takes an IP address"), std::string::npos) << out;
   EXPECT_TRUE(loop.close());
 }

@@ -9,8 +9,8 @@ namespace chatkit::testing {
 ServerUnderTest::ServerUnderTest(TestLoop& loop, int stage, const std::string& work_dir,
                                  const std::string& data_path, std::vector<std::string> extra) {
   ChildProcess::Options options;
-  options.argv = {CHATKIT_SERVER_PATH, "--stage", std::to_string(stage), "--bind", "127.0.0.1",
-                  "--port", "0"};
+  options.argv = {
+      CHATKIT_SERVER_PATH, "--stage", std::to_string(stage), "--bind", "127.0.0.1", "--port", "0"};
   if (!data_path.empty()) {
     options.argv.push_back("--data");
     options.argv.push_back(data_path);

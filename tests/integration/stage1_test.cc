@@ -29,8 +29,9 @@ class Stage1Server : public ::testing::Test {
     EXPECT_EQ(client.read_until_close(nullptr), PeerClose::kEof) << server_->describe();
   }
   bool log_has(const std::string& text) {
-    return loop_.run_until([&] { return server_->process().stdout_text().find(text) != std::string::npos; },
-                           milliseconds(5000));
+    return loop_.run_until(
+        [&] { return server_->process().stdout_text().find(text) != std::string::npos; },
+        milliseconds(5000));
   }
 
   TempDir dir_;
@@ -83,7 +84,11 @@ TEST_F(Stage1Server, ClosesOnAnOversizedFrameAndKeepsServing) {
 TEST_F(Stage1Server, ClosesOnInvalidUtf8AndStoresNothingFromIt) {
   TestClient bad(loop_);
   ASSERT_TRUE(bad.connect("127.0.0.1", server_->port()));
-  ASSERT_TRUE(bad.send(std::string("\x00\x00\x00\x03" "a\xff" "b", 7)));
+  ASSERT_TRUE(
+      bad.send(std::string("\x00\x00\x00\x03"
+                           "a\xff"
+                           "b",
+                           7)));
   EXPECT_NE(bad.read_until_close(nullptr), PeerClose::kOpen);
   EXPECT_TRUE(log_has("not valid UTF-8")) << server_->describe();
   EXPECT_EQ(server_->process().stdout_text().find("History length"), std::string::npos);

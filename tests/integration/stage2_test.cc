@@ -49,7 +49,10 @@ TEST_F(Stage2Server, SendsZeroAsDecimalTextWhenHistoryIsEmpty) {
   ASSERT_TRUE(client.connect("127.0.0.1", server_->port()));
   const auto bytes = client.read_exact(5);
   ASSERT_TRUE(bytes.has_value()) << client.last_error();
-  const std::string expected("\x00\x00\x00\x01" "0", 5);
+  const std::string expected(
+      "\x00\x00\x00\x01"
+      "0",
+      5);
   EXPECT_EQ(*bytes, expected) << describe_difference(expected, *bytes);
 }
 
@@ -100,14 +103,16 @@ TEST_F(Stage2Server, ServesHundredClientsAtOnce) {
   std::vector<std::unique_ptr<TestClient>> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(std::make_unique<TestClient>(loop_));
-    ASSERT_TRUE(clients.back()->connect("127.0.0.1", server_->port())) << clients.back()->last_error();
+    ASSERT_TRUE(clients.back()->connect("127.0.0.1", server_->port()))
+        << clients.back()->last_error();
   }
   // All connected before anyone sends: the server holds 100 conversations at once.
   for (int i = 0; i < kClients; ++i) {
     std::string error;
     ASSERT_TRUE(read_history(*clients[i], &error).has_value()) << error;
   }
-  for (int i = 0; i < kClients; ++i) ASSERT_TRUE(clients[i]->send_frame("msg " + std::to_string(i)));
+  for (int i = 0; i < kClients; ++i)
+    ASSERT_TRUE(clients[i]->send_frame("msg " + std::to_string(i)));
   for (auto& client : clients) EXPECT_EQ(client->read_until_close(nullptr), PeerClose::kEof);
   const auto items = history().items;
   ASSERT_EQ(items.size(), static_cast<std::size_t>(kClients)) << server_->describe();
@@ -122,7 +127,10 @@ TEST_F(Stage2Server, ClientStalledMidFrameDelaysNoOneAndIsClosedWhenIdle) {
   ASSERT_TRUE(stalled.connect("127.0.0.1", server_->port()));
   std::string error;
   ASSERT_TRUE(read_history(stalled, &error).has_value()) << error;
-  ASSERT_TRUE(stalled.send(std::string("\x00\x00\x00\x0a" "abc", 7)));  // 3 of 10 payload bytes.
+  ASSERT_TRUE(
+      stalled.send(std::string("\x00\x00\x00\x0a"
+                               "abc",
+                               7)));  // 3 of 10 payload bytes.
   for (int i = 0; i < 5; ++i) post("served " + std::to_string(i));
   EXPECT_EQ(history().items.size(), 5u);
   // The stalled client is cut off by the idle timeout, not served.
@@ -161,7 +169,8 @@ TEST_F(Stage2Server, SurvivesClientsThatResetWhileHistoryIsBeingWritten) {
   }
   loop_.run_for(milliseconds(200));
   ASSERT_TRUE(server_->process().running())
-      << "the server died writing to a reset connection (SIGPIPE?)\n" << server_->describe();
+      << "the server died writing to a reset connection (SIGPIPE?)\n"
+      << server_->describe();
   post("still serving");
   EXPECT_EQ(history().items.size(), 2u);
 }

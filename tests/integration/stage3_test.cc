@@ -156,14 +156,21 @@ TEST_F(Stage3Server, StopsCleanlyOnSigintWithExitZero) {
 // A data file that is not ours must be refused at start, and left exactly as it was.
 class Stage3DataFile : public Stage3Server {
  protected:
-  void expect_refused(const std::string& why) {
-    ServerUnderTest server(loop_, 3, dir_.path(), data_);
+  // Starts a server on data_ (with `extra` arguments) and expects it to refuse to start: exit
+  // code 1 and a reason on stderr. Returns that stderr.
+  std::string expect_refused(const std::string& why, std::vector<std::string> extra = {}) {
+    ServerUnderTest server(loop_, 3, dir_.path(), data_, std::move(extra));
     EXPECT_FALSE(server.started()) << why << "\n" << server.describe();
     const auto status = server.process().wait_for_exit();
-    ASSERT_TRUE(status.has_value()) << server.describe();
-    EXPECT_NE(status->exit_code, 0) << server.describe();
+    if (!status.has_value()) {
+      ADD_FAILURE() << "the server did not exit: " << why << "\n" << server.describe();
+      return "";
+    }
+    EXPECT_EQ(status->exit_code, 1) << why << "\n" << server.describe();
     EXPECT_NE(server.process().stderr_text().find("chat-server:"), std::string::npos)
-        << "a one-line reason on stderr\n" << server.describe();
+        << "a one-line reason on stderr\n"
+        << server.describe();
+    return server.process().stderr_text();
   }
   // Stores `messages` through a server, then stops it: a history file as the server leaves it.
   void post_and_stop(const std::vector<std::string>& messages) {
@@ -189,7 +196,8 @@ TEST_F(Stage3DataFile, RefusesAnotherProgramsSqliteDatabase) {
   ChildProcess::Options options;
   options.argv = {"sqlite3", data_, "CREATE TABLE grades(student TEXT, grade INT);"};
   ChildProcess sqlite(loop_, options);
-  if (!sqlite.spawn_error().empty()) GTEST_SKIP() << "sqlite3 shell not available: " << sqlite.spawn_error();
+  if (!sqlite.spawn_error().empty())
+    GTEST_SKIP() << "sqlite3 shell not available: " << sqlite.spawn_error();
   ASSERT_TRUE(sqlite.wait_for_exit().has_value());
   std::string before;
   ASSERT_TRUE(read_file(data_, &before));
@@ -221,12 +229,7 @@ TEST_F(Stage3DataFile, RefusesAStoredPostThatIsNotUtf8NamingItAndLeavesTheFileUn
       loop_, data_, "UPDATE posts SET post = CAST(X'68C328' AS TEXT) WHERE id = 2;"));
   std::string before;
   ASSERT_TRUE(read_file(data_, &before));
-  ServerUnderTest server(loop_, 3, dir_.path(), data_);
-  EXPECT_FALSE(server.started()) << server.describe();
-  const auto status = server.process().wait_for_exit();
-  ASSERT_TRUE(status.has_value()) << server.describe();
-  EXPECT_EQ(status->exit_code, 1) << server.describe();
-  const std::string& stderr_text = server.process().stderr_text();
+  const std::string stderr_text = expect_refused("a stored post is not UTF-8");
   EXPECT_NE(stderr_text.find("post 2 of the history"), std::string::npos) << stderr_text;
   EXPECT_NE(stderr_text.find("not valid UTF-8 (byte 0xC3 at offset 1)"), std::string::npos)
       << stderr_text;
@@ -240,18 +243,13 @@ TEST_F(Stage3DataFile, RefusesAStoredPostThatIsNotUtf8NamingItAndLeavesTheFileUn
 
 TEST_F(Stage3DataFile, RefusesAStoredPostAboveTheMessageLimitAndSaysWhichLimitWouldServeIt) {
   post_and_stop({std::string(300, 'x')});
-  ServerUnderTest server(loop_, 3, dir_.path(), data_, {"--max-message-bytes", "100"});
-  EXPECT_FALSE(server.started()) << server.describe();
-  const auto status = server.process().wait_for_exit();
-  ASSERT_TRUE(status.has_value()) << server.describe();
-  EXPECT_EQ(status->exit_code, 1) << server.describe();
-  const std::string& stderr_text = server.process().stderr_text();
+  const std::string stderr_text =
+      expect_refused("a stored post is above the limit", {"--max-message-bytes", "100"});
   EXPECT_NE(stderr_text.find("post 1 of the history"), std::string::npos) << stderr_text;
   EXPECT_NE(stderr_text.find("more than --max-message-bytes 100"), std::string::npos)
       << stderr_text;
   // The stored post is "[time host] " and the message: the server names its real size.
-  EXPECT_NE(stderr_text.find("start with --max-message-bytes 3"), std::string::npos)
-      << stderr_text;
+  EXPECT_NE(stderr_text.find("start with --max-message-bytes 3"), std::string::npos) << stderr_text;
 
   start();  // With the default limit the same file serves.
   EXPECT_EQ(history().size(), 1u) << server_->describe();

@@ -122,8 +122,8 @@ class Poster {
   bool stopped_ = true;
   std::size_t next_ = 0;  // Sequence number of the next message.
   std::string message_;
-  std::string frame_;  // The bytes being written.
-  bool sent_ = false;  // uv_write was called for the current message.
+  std::string frame_;       // The bytes being written.
+  bool sent_ = false;       // uv_write was called for the current message.
   bool connected_ = false;  // The current connection's connect succeeded.
   FrameDecoder decoder_{64 * 1024 * 1024};
   Phase phase_ = Phase::kCount;

@@ -60,7 +60,9 @@ std::optional<std::string> TestClient::read_exact(std::size_t count, millisecond
   return socket_->read_exact(count, timeout);
 }
 
-void TestClient::pause_reading() { socket_->pause_reading(); }
+void TestClient::pause_reading() {
+  socket_->pause_reading();
+}
 
 PeerClose TestClient::read_until_close(std::string* bytes, milliseconds timeout) {
   return socket_->read_until_close(bytes, timeout);
