@@ -41,8 +41,11 @@ set(ENV{PKG_CONFIG_LIBDIR} "${CHATKIT_WINDOWS_DEPS_PREFIX}/lib/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 
 # ctest (and gtest_discover_tests, which lists the tests by running each binary) starts the
-# Windows programs through Wine. scripts/windows/test.sh gives Wine a throw-away prefix.
+# Windows programs through Wine, by way of scripts/windows/wine-emulator.sh (it retries a failed
+# test listing, and says why). scripts/windows/test.sh gives Wine a throw-away prefix.
 find_program(CHATKIT_WINE_EXECUTABLE NAMES wine)
 if(CHATKIT_WINE_EXECUTABLE)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${CHATKIT_WINE_EXECUTABLE})
+  get_filename_component(chatkit_wine_emulator
+                         "${CMAKE_CURRENT_LIST_DIR}/../../scripts/windows/wine-emulator.sh" ABSOLUTE)
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${chatkit_wine_emulator} ${CHATKIT_WINE_EXECUTABLE})
 endif()

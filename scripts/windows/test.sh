@@ -36,8 +36,13 @@ stop_wine() {
 }
 trap stop_wine EXIT
 log "creating a Wine prefix in $WINEPREFIX"
-wineserver --persistent || die "wineserver could not start"
 wine wineboot --init >/dev/null 2>&1 || die "wineboot could not create the Wine prefix"
+# wineboot returns while the prefix's own services are still setting it up; the server exits
+# once they are done. Only then does one persistent server start for the tests.
+wineserver -w
+# Its own messages (when stopped, a dump of objects that killed processes left behind) go to a
+# file rather than into the test output.
+wineserver --persistent >build-win/wineserver.log 2>&1 || die "wineserver could not start"
 # Programs the tests start by name come from the prefix: the sqlite3 shell.
 WINEPATH="$(winepath -w "$deps_prefix/bin" 2>/dev/null)"
 export WINEPATH

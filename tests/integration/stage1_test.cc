@@ -29,9 +29,7 @@ class Stage1Server : public ::testing::Test {
     EXPECT_EQ(client.read_until_close(nullptr), PeerClose::kEof) << server_->describe();
   }
   bool log_has(const std::string& text) {
-    return loop_.run_until(
-        [&] { return server_->process().stdout_text().find(text) != std::string::npos; },
-        milliseconds(5000));
+    return server_->process().wait_for_stdout_text(text, milliseconds(5000));
   }
 
   TempDir dir_;

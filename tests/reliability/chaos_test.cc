@@ -233,8 +233,7 @@ TEST_F(ChaosMode, TheSeedRepeatsWhichConnectionsAreDropped) {
   };
   start("50", "2026");
   const std::string first = dropped_pattern();
-  EXPECT_NE(server_->process().stdout_text().find("--chaos-seed 2026 repeats this run"),
-            std::string::npos)
+  EXPECT_TRUE(server_->process().wait_for_stdout_text("--chaos-seed 2026 repeats this run"))
       << server_->describe();
   stop();
   start("50", "2026");

@@ -66,10 +66,9 @@ class HostileClients : public ::testing::Test {
 
   // Waits for a log line containing `needle`.
   void expect_logged(const std::string& needle) {
-    const bool found = loop_.run_until(
-        [&] { return server_->process().stdout_text().find(needle) != std::string::npos; });
-    EXPECT_TRUE(found) << "expected a log line containing \"" << needle << "\"\n"
-                       << server_->describe();
+    EXPECT_TRUE(server_->process().wait_for_stdout_text(needle))
+        << "expected a log line containing \"" << needle << "\"\n"
+        << server_->describe();
   }
 
   struct Outcome {

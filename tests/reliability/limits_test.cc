@@ -81,10 +81,9 @@ TEST(ConnectionLimits, HeldConnectionsAreServedAndOneMoreIsRefusedWithoutHurting
     EXPECT_EQ(bytes, "") << "a refused connection gets no history\n"
                          << describe_difference("", bytes);
   }
-  EXPECT_NE(server.process().stdout_text().find(": " + std::to_string(held) +
-                                                " connections open, the limit (--max-connections " +
-                                                std::to_string(held) + ")"),
-            std::string::npos)
+  EXPECT_TRUE(server.process().wait_for_stdout_text(
+      ": " + std::to_string(held) + " connections open, the limit (--max-connections " +
+      std::to_string(held) + ")"))
       << "the refusal is logged\n"
       << server.describe();
 
@@ -149,16 +148,16 @@ TEST(ConnectionLimits, ServerRaisesALowOpenFileLimitForItsDefaultOf10000Clients)
   const unsigned long long soft = std::strtoull(limits.c_str() + line + 14, nullptr, 10);
   const std::uint64_t wanted = 10000 + 64;
   const std::uint64_t hard = saved.rlim_max == RLIM_INFINITY ? UINT64_MAX : saved.rlim_max;
+  // The server logs its cap just after "listening on": the line may still be on its way.
   if (hard >= wanted) {
     EXPECT_EQ(soft, wanted) << limits;
-    EXPECT_NE(server.process().stdout_text().find("max connections 10000 (open-file limit 10064)"),
-              std::string::npos)
+    EXPECT_TRUE(
+        server.process().wait_for_stdout_text("max connections 10000 (open-file limit 10064)"))
         << server.describe();
   } else {
     EXPECT_EQ(soft, hard) << "raised as far as the hard limit allows\n" << limits;
-    EXPECT_NE(server.process().stdout_text().find("max connections lowered from 10000 to " +
-                                                  std::to_string(hard - 64)),
-              std::string::npos)
+    EXPECT_TRUE(server.process().wait_for_stdout_text("max connections lowered from 10000 to " +
+                                                      std::to_string(hard - 64)))
         << server.describe();
   }
   server.stop();
@@ -182,11 +181,9 @@ TEST(ConnectionLimits, ServerLowersItsCapToAHardOpenFileLimitAndSaysSo) {
   ChildProcess server(loop, options);
   ASSERT_EQ(server.spawn_error(), "");
   ASSERT_TRUE(server.wait_for_listening_port().has_value()) << server.describe();
-  EXPECT_TRUE(loop.run_until([&] {
-    return server.stdout_text().find(
-               "max connections lowered from 10000 to 1984: the open-file limit is 2048") !=
-           std::string::npos;
-  })) << "with a hard limit of 2048 the server must lower its cap to fit, and say so\n"
+  EXPECT_TRUE(server.wait_for_stdout_text(
+      "max connections lowered from 10000 to 1984: the open-file limit is 2048"))
+      << "with a hard limit of 2048 the server must lower its cap to fit, and say so\n"
       << server.describe();
   server.kill(SIGTERM);
   const auto status = server.wait_for_exit();

@@ -169,7 +169,7 @@ TEST_F(StorageFaults, DiskFullResetsPostsKeepsServingHistoryAndRecoversWhenSpace
     EXPECT_GE(count_lines_with(server.process().stdout_text(), "post not stored"), 4u)
         << "each failed post is logged\n"
         << server.describe();
-    EXPECT_NE(server.process().stdout_text().find("disk is full"), std::string::npos)
+    EXPECT_TRUE(server.process().wait_for_stdout_text("disk is full"))
         << "the log says why: the disk is full\n"
         << server.describe();
 

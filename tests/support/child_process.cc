@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <csignal>
+#include <functional>
 #include <utility>
 
 #include "kit/net/uv_error.h"
@@ -12,7 +13,7 @@ namespace chatkit::testing {
 
 namespace {
 
-// How often wait_for_stdout_line reads the file: often enough to react quickly, rarely enough
+// How often poll_stdout reads the file: often enough to react quickly, rarely enough
 // that a chatty server's log is not re-read on every loop iteration.
 constexpr std::uint64_t kPollNanoseconds = 10 * 1000 * 1000;
 constexpr std::size_t kDescribeLines = 40;
@@ -269,9 +270,9 @@ int ChildProcess::pid() const {
   return spawned_ ? uv_process_get_pid(&process_) : 0;
 }
 
-std::optional<std::string> ChildProcess::wait_for_stdout_line(std::string_view prefix,
-                                                              milliseconds timeout) {
-  std::optional<std::string> line;
+bool ChildProcess::poll_stdout(const std::function<bool(const std::string&)>& found,
+                               milliseconds timeout) {
+  bool seen = false;
   std::uint64_t last_poll = 0;
   bool first = true;
   loop_.run_until(
@@ -280,13 +281,30 @@ std::optional<std::string> ChildProcess::wait_for_stdout_line(std::string_view p
         if (!first && now - last_poll < kPollNanoseconds && !exited_) return false;
         first = false;
         last_poll = now;
-        line = find_line(stdout_text(), prefix);
-        return line.has_value() || exited_;
+        seen = found(stdout_text());
+        return seen || exited_;
       },
       timeout);
-  // The child may have written the line just before exiting; its output is complete now.
-  if (!line && exited_) line = find_line(stdout_text(), prefix);
+  // The child may have written the text just before exiting; its output is complete now.
+  if (!seen && exited_) seen = found(stdout_text());
+  return seen;
+}
+
+std::optional<std::string> ChildProcess::wait_for_stdout_line(std::string_view prefix,
+                                                              milliseconds timeout) {
+  std::optional<std::string> line;
+  poll_stdout(
+      [&](const std::string& text) {
+        line = find_line(text, prefix);
+        return line.has_value();
+      },
+      timeout);
   return line;
+}
+
+bool ChildProcess::wait_for_stdout_text(std::string_view needle, milliseconds timeout) {
+  return poll_stdout(
+      [&](const std::string& text) { return text.find(needle) != std::string::npos; }, timeout);
 }
 
 std::optional<int> ChildProcess::wait_for_listening_port(milliseconds timeout) {

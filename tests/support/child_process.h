@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ class ChildProcess {
   // lines in stdout_text() to wait for a second event of a kind.
   std::optional<std::string> wait_for_stdout_line(std::string_view prefix,
                                                   milliseconds timeout = kStepTimeout);
+  // Waits until stdout contains `needle` anywhere (a log line may arrive after the event the
+  // test saw: the child writes it when it gets to it). False on timeout or when the process
+  // exits without having written it.
+  bool wait_for_stdout_text(std::string_view needle, milliseconds timeout = kStepTimeout);
   // Waits for the server's first line "listening on ADDR:PORT" and returns PORT.
   std::optional<int> wait_for_listening_port(milliseconds timeout = kStepTimeout);
 
@@ -79,6 +84,9 @@ class ChildProcess {
   static void on_handle_closed(uv_handle_t* handle);
 
   void spawn();
+  // Re-reads stdout every few milliseconds until found(stdout) is true (returns true), the
+  // timeout passes or the process exits without it (false).
+  bool poll_stdout(const std::function<bool(const std::string&)>& found, milliseconds timeout);
   // uv_close with on_handle_closed, unless the handle is closing already.
   void close_handle(uv_handle_t* handle);
   std::string stdout_path() const { return dir_.file("stdout.txt"); }
