@@ -91,27 +91,27 @@ bool ChatServer::open_store(std::string* error) {
 }
 
 std::string ChatServer::unservable_post_reason(std::string_view post, std::uint64_t number) const {
+  // Called for every stored post at start-up: the common case builds no strings.
+  const bool too_long = post.size() > options_.max_message_bytes;
+  const Utf8Check utf8 = too_long ? Utf8Check{} : check_utf8(post);
+  if (!too_long && utf8.valid) return "";
+
   const std::string which =
       "post " + std::to_string(number) + " of the history in " + options_.data_path;
   const std::string how_to_look = " (chat-server --export --data " + options_.data_path +
                                   " prints every post; the file was left as it is)";
-  if (post.size() > options_.max_message_bytes) {
+  if (too_long) {
     return which + " is " + std::to_string(post.size()) + " bytes, more than --max-message-bytes " +
            std::to_string(options_.max_message_bytes) +
            " allows, so no client could receive the history: start with --max-message-bytes " +
            std::to_string(post.size()) + " or more" + how_to_look;
   }
-  const Utf8Check utf8 = check_utf8(post);
-  if (!utf8.valid) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02X",
-                  static_cast<unsigned>(static_cast<unsigned char>(post[utf8.error_offset])));
-    return which + " is not valid UTF-8 (byte " + byte + " at offset " +
-           std::to_string(utf8.error_offset) +
-           "): another program changed the file, and no client could decode that post" +
-           how_to_look;
-  }
-  return "";
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X",
+                static_cast<unsigned>(static_cast<unsigned char>(post[utf8.error_offset])));
+  return which + " is not valid UTF-8 (byte " + byte + " at offset " +
+         std::to_string(utf8.error_offset) +
+         "): another program changed the file, and no client could decode that post" + how_to_look;
 }
 
 bool ChatServer::listen(std::string* error) {
