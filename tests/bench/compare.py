@@ -101,7 +101,7 @@ class Comparison:
         self.work = benchlib.WorkDir(keep=args.keep, parent=args.work_parent or args.build)
         self.results = {"machine": machine_description(), "started": time.strftime("%Y-%m-%d %H:%M"),
                         "load_average_start": load_average(), "duration": args.duration,
-                        "rounds": args.rounds, "figures": {}}
+                        "rounds": args.rounds, "quick": args.quick, "figures": {}}
         self.histories = {}
 
     # --- helpers ---------------------------------------------------------------------------
@@ -481,6 +481,11 @@ def report_text(results):
                  results["started"], results["duration"], results["rounds"],
                  fmt(results["load_average_start"]), fmt(results.get("load_average_end"))),
              "", table(results)]
+    if results.get("quick"):
+        # One short round of small sizes moves by far more than the +-10 % of a full run.
+        lines.insert(2, "Quick run (--quick): one short round with small sizes, to check that "
+                        "everything works. The verdicts are indicative only: the targets are "
+                        "judged by a full run.")
     if "clients" in results["figures"]:
         lines.append("Read transactions/s by concurrent clients (plot: performance-clients.svg):\n")
         series = results["figures"]["clients"]["series"]
@@ -532,6 +537,8 @@ def main():
                         "figures are those of this disk (default: the build directory, not /tmp, "
                         "which may be a RAM disk where a sync costs nothing)")
     args = parser.parse_args()
+    if args.quick and args.update_docs:
+        parser.error("--update-docs writes the figures of a full run only; leave out --quick")
     if args.quick:
         args.duration, args.warmup, args.scaling_duration, args.rounds = 1.0, 0.3, 0.5, 1
         args.idle, args.replay_posts, args.startup_posts = 500, 10000, 50000
