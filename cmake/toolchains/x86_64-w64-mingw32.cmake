@@ -41,8 +41,9 @@ set(ENV{PKG_CONFIG_LIBDIR} "${CHATKIT_WINDOWS_DEPS_PREFIX}/lib/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 
 # ctest (and gtest_discover_tests, which lists the tests by running each binary) starts the
-# Windows programs through Wine, by way of scripts/windows/wine-emulator.sh (it retries a failed
-# test listing, and says why). scripts/windows/test.sh gives Wine a throw-away prefix.
+# Windows programs through Wine, by way of scripts/windows/wine-emulator.sh (which turns off
+# address-space randomization, and says why). scripts/windows/test.sh gives Wine a throw-away
+# prefix.
 find_program(CHATKIT_WINE_EXECUTABLE NAMES wine)
 if(CHATKIT_WINE_EXECUTABLE)
   get_filename_component(chatkit_wine_emulator
