@@ -191,7 +191,8 @@ int export_history(const std::string& data_path, uv_file out, std::FILE* err) {
           uv_buf_init(pending.data() + done, static_cast<unsigned>(pending.size() - done));
       const int n = uv_fs_write(loop.get(), &req, out, &buf, 1, -1, nullptr);
       uv_fs_req_cleanup(&req);
-      if (n < 0) write_error = UvError("write the posts to standard output", n);
+      // A write that takes no byte of a non-empty buffer would be asked again forever.
+      if (n <= 0) write_error = UvError("write the posts to standard output", n < 0 ? n : UV_EIO);
       if (n > 0) done += static_cast<std::size_t>(n);
     }
     pending.clear();
