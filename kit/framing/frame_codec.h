@@ -53,9 +53,12 @@ enum class FrameError {
 //   std::size_t used = 0;
 //   while (used < size) {
 //     used += decoder.feed(data + used, size - used);
-//     if (decoder.state() == FrameDecoder::State::kFrameDone) handle(decoder.message());
-//     else if (decoder.state() == FrameDecoder::State::kFailed) { report(decoder.error_text());
-//     break; }
+//     if (decoder.state() == FrameDecoder::State::kFrameDone) {
+//       handle(decoder.message());
+//     } else if (decoder.state() == FrameDecoder::State::kFailed) {
+//       report(decoder.error_text());
+//       break;
+//     }
 //   }
 //
 // The decoder never allocates more than its limit for one payload: a frame whose length prefix

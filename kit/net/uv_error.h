@@ -16,8 +16,8 @@ class UvError {
  public:
   // No error.
   UvError() = default;
-  // `code` is a libuv status; 0 means success. `step` says what was being done ("bind
-  // 0.0.0.0:10000").
+  // `code` is a libuv status; 0 means success. `step` says what was being done, such as
+  // "bind 0.0.0.0:10000".
   UvError(std::string step, int code) : step_(std::move(step)), code_(code) {}
 
   // True when this holds an error (code != 0).

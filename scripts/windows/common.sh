@@ -14,6 +14,10 @@ toolchain_file="$chatkit_root/cmake/toolchains/x86_64-w64-mingw32.cmake"
 mingw_triple=x86_64-w64-mingw32
 
 log() { echo "windows: $*"; }
+# Succeeds when programs may be started without address-space randomization here (setarch
+# --addr-no-randomize; some container sandboxes forbid the personality(2) call it makes). Wine
+# needs it: see wine-emulator.sh.
+can_disable_randomization() { setarch "$(uname -m)" --addr-no-randomize true 2>/dev/null; }
 die() {
   echo "windows: error: $*" >&2
   exit 1

@@ -38,7 +38,7 @@ trap stop_wine EXIT
 log "creating a Wine prefix in $WINEPREFIX"
 # Programs start through wine-emulator.sh, as ctest starts them: without address-space
 # randomization, which makes Wine's loader fail now and then (see that script).
-if setarch "$(uname -m)" --addr-no-randomize true 2>/dev/null; then
+if can_disable_randomization; then
   log "Windows programs run without address-space randomization (scripts/windows/wine-emulator.sh)"
 else
   log "note: setarch --addr-no-randomize is not allowed here; a program may now and then fail" \

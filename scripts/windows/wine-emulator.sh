@@ -13,11 +13,12 @@
 # 12,000 without. Where the personality(2) call is not allowed (some container sandboxes), the
 # program runs with randomization, as before.
 set -uo pipefail
+# shellcheck source=SCRIPTDIR/common.sh
+source "$(dirname "$0")/common.sh"
 
 wine="$1"
 shift
-arch="$(uname -m)"
-if setarch "$arch" --addr-no-randomize true 2>/dev/null; then
-  exec setarch "$arch" --addr-no-randomize "$wine" "$@"
+if can_disable_randomization; then
+  exec setarch "$(uname -m)" --addr-no-randomize "$wine" "$@"
 fi
 exec "$wine" "$@"
