@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "chatkit browser viewer: serves the viewer page and relays its WebSockets to one chat "
-      "server"};
+      "server",
+      "chat-bridge"};
   app.set_version_flag("--version", "chat-bridge " CHATKIT_VERSION);
   app.add_option("--target", target, "the chat server to relay to, HOST:PORT")
       ->required()
@@ -42,9 +43,13 @@ int main(int argc, char** argv) {
   chatkit::add_web_bridge_options(app, &options);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? 0 : 2;  // --help and --version exit 0; usage errors 2.
+  } catch (const CLI::Success& done) {  // --help or --version.
+    return app.exit(done);
+  } catch (const CLI::ParseError& error) {
+    // As chat-client: the program's name, the problem, where to read more; always exit code 2
+    // (CLI11's own codes vary by error).
+    std::fprintf(stderr, "chat-bridge: %s\nRun with --help for more information.\n", error.what());
+    return 2;
   }
   if (stage != 0) options.stage = stage;
 

@@ -278,5 +278,42 @@ TEST(ChatBridge, UsageErrorsExitTwo) {
   EXPECT_TRUE(loop.close());
 }
 
+TEST(ChatBridge, UsageErrorsNameTheProgramAndPointToHelp) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string names;  // What the error must mention.
+  };
+  TestLoop loop;
+  for (const Case& c :
+       {Case{{"--target", "127.0.0.1:10000", "--stage", "4"}, "--stage"},
+        Case{{"--web", "0"}, "--target"},
+        Case{{"--target", "127.0.0.1:10000", "--no-such-option"}, "--no-such-option"}}) {
+    ChildProcess::Options options;
+    options.argv = {CHATKIT_BRIDGE_PATH};
+    options.argv.insert(options.argv.end(), c.args.begin(), c.args.end());
+    ChildProcess bridge(loop, options);
+    const auto status = bridge.wait_for_exit();
+    ASSERT_TRUE(status.has_value()) << bridge.describe();
+    EXPECT_EQ(status->exit_code, 2) << bridge.describe();
+    const std::string err = bridge.stderr_text();
+    // The problem on one line that names the program, then where to read more (as chat-client).
+    EXPECT_EQ(err.rfind("chat-bridge: ", 0), 0u)
+        << "expected stderr to start with \"chat-bridge: \", got:\n"
+        << err;
+    EXPECT_NE(err.find(c.names), std::string::npos)
+        << "expected the error to name " << c.names << ", got:\n"
+        << err;
+    const std::string help = "\nRun with --help for more information.\n";
+    ASSERT_GE(err.size(), help.size()) << err;
+    EXPECT_EQ(err.substr(err.size() - help.size()), help)
+        << "expected the last line to point to --help, got:\n"
+        << err;
+    EXPECT_EQ(err.find('\n'), err.size() - help.size()) << "expected the error on one line, got:\n"
+                                                        << err;
+    EXPECT_EQ(bridge.stdout_text(), "") << "usage errors go to stderr only";
+  }
+  EXPECT_TRUE(loop.close());
+}
+
 }  // namespace
 }  // namespace chatkit::testing
