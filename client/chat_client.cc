@@ -9,6 +9,7 @@
 #include "client/message.h"
 #include "client/resolve.h"
 #include "kit/net/address.h"
+#include "kit/protocol/post.h"
 
 namespace chatkit {
 
@@ -75,7 +76,11 @@ void ChatClient::on_connected(const UvError& error) {
   }
   phase_ = Phase::kReadingHistory;
   const UvError reading = stream_->start_reading();
-  if (reading) finish(kExitFailure, reading.message());
+  if (reading) {
+    finish(kExitFailure, reading.message());
+    return;
+  }
+  start_timer(options_.count_timeout_seconds, on_count_timeout);
 }
 
 void ChatClient::connect_failed(const UvError& error) {
@@ -96,12 +101,24 @@ void ChatClient::connect_failed(const UvError& error) {
 bool ChatClient::take_history_frame(std::string_view payload) {
   switch (history_.add_frame(payload)) {
     case HistoryReceiver::FrameKind::kInvalid:
-      finish(kExitFailure, "protocol error: " + history_.error());
+      if (reply_ == Reply::kHistory && parse_post(payload)) {
+        // A stage-3 server takes `history` for a post like any other and acknowledges it.
+        finish(kExitFailure, "the server answered `history` with an acknowledgement, the post \"" +
+                                 std::string(payload) +
+                                 "\", instead of the history count, as a stage-3 server does (it "
+                                 "stored `history` as a post): " +
+                                 stage_hint(3));
+      } else {
+        finish(kExitFailure, "protocol error: " + history_.error());
+      }
       return false;
     case HistoryReceiver::FrameKind::kCount:
       if (options_.stage == Stage::kHistory) std::cout << "History:\n";
       break;
     case HistoryReceiver::FrameKind::kItem:
+      if (phase_ == Phase::kReadingHistory) {
+        evidence_.add_item(payload, history_.items_received(), history_.count());
+      }
       std::cout << payload << '\n';
       break;
   }
@@ -150,6 +167,14 @@ void ChatClient::on_line(const LineResult& result) {
 }
 
 void ChatClient::send_message(const std::string& message) {
+  if (options_.stage == Stage::kHistory && message == kHistoryCommand && evidence_.all_posts()) {
+    // Sent to a stage-3 server, `history` would be stored for good as a post.
+    finish(kExitFailure,
+           "`history` not sent: every history item is a stage-3 post \"[<time> <host>] "
+           "<message>\", and a stage-3 server would store `history` as a post: " +
+               stage_hint(3) + " (which prints the posts on connect)");
+    return;
+  }
   phase_ = Phase::kSending;
   if (options_.stage == Stage::kPersisted) {
     reply_ = message.empty() ? Reply::kClose : Reply::kAck;
@@ -168,7 +193,9 @@ void ChatClient::send_message(const std::string& message) {
     finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
     return;
   }
-  if (reply_ == Reply::kAck || reply_ == Reply::kClose) start_ack_timer();
+  if (reply_ == Reply::kAck || reply_ == Reply::kClose) {
+    start_timer(options_.ack_timeout_seconds, on_ack_timeout);
+  }
 }
 
 void ChatClient::on_shutdown(const UvError& error) {
@@ -183,18 +210,30 @@ void ChatClient::on_shutdown(const UvError& error) {
   }
 }
 
-void ChatClient::start_ack_timer() {
-  const UvError error = check_uv("acknowledgement timer", uv_timer_init(loop_, &ack_timer_));
-  if (error) {
-    finish(kExitFailure, error.message());
-    return;
+void ChatClient::start_timer(double seconds, uv_timer_cb callback) {
+  if (!timer_open_) {
+    const UvError error = check_uv("timer", uv_timer_init(loop_, &timer_));
+    if (error) {
+      finish(kExitFailure, error.message());
+      return;
+    }
+    timer_open_ = true;
+    timer_.data = this;
   }
-  timer_open_ = true;
-  ack_timer_.data = this;
   // Rounded up, so a timeout of 0.0001 s still waits a whole millisecond rather than none.
-  const auto milliseconds =
-      static_cast<std::uint64_t>(std::ceil(options_.ack_timeout_seconds * 1000));
-  uv_timer_start(&ack_timer_, on_ack_timeout, milliseconds, 0);
+  const auto milliseconds = static_cast<std::uint64_t>(std::ceil(seconds * 1000));
+  uv_timer_start(&timer_, callback, milliseconds, 0);
+}
+
+void ChatClient::on_count_timeout(uv_timer_t* timer) {
+  auto* self = static_cast<ChatClient*>(timer->data);
+  const int stage = stage_number(self->options_.stage);
+  self->finish(kExitFailure,
+               "the server sent no count within " +
+                   seconds_text(self->options_.count_timeout_seconds) + " of connecting (a stage-" +
+                   std::to_string(stage) +
+                   " server sends its history count at once; a stage-1 server sends nothing): " +
+                   stage_hint(1) + ", or give a busy server a longer --count-timeout");
 }
 
 void ChatClient::on_ack_timeout(uv_timer_t* timer) {
@@ -203,10 +242,10 @@ void ChatClient::on_ack_timeout(uv_timer_t* timer) {
     self->finish(kExitSuccess, "");  // Nothing was owed; the server just kept the connection.
   } else if (!self->message_written_) {
     self->finish(kExitFailure, "send message to " + self->peer_ + ": not sent within " +
-                                   self->ack_timeout_text());
+                                   seconds_text(self->options_.ack_timeout_seconds));
   } else {
-    self->finish(kExitNotAcknowledged,
-                 "post sent but not acknowledged within " + self->ack_timeout_text());
+    self->finish(kExitNotAcknowledged, "post sent but not acknowledged within " +
+                                           seconds_text(self->options_.ack_timeout_seconds));
   }
 }
 
@@ -220,6 +259,15 @@ void ChatClient::on_frame(std::string_view payload) {
   } else if (phase_ == Phase::kSending && reply_ == Reply::kHistory) {
     if (take_history_frame(payload) && history_.complete()) finish(kExitSuccess, "");
   } else if (phase_ == Phase::kSending && reply_ == Reply::kAck) {
+    if (parse_count(payload)) {
+      // Digits only can never be a post, which starts with '['.
+      finish(kExitNotAcknowledged, "post sent but not acknowledged: the reply \"" +
+                                       std::string(payload) +
+                                       "\" is a history count, not the stored post, as a "
+                                       "stage-2 server answers `history`: " +
+                                       stage_hint(2));
+      return;
+    }
     std::cout << "Posted: " << payload << '\n';
     finish(kExitSuccess, "");
   } else {
@@ -244,6 +292,9 @@ void ChatClient::on_unexpected_frame(std::string_view payload) {
 }
 
 void ChatClient::on_stream_data(const char* data, std::size_t size) {
+  bytes_received_ += size;
+  // A byte has come: the server is no silent stage-1 server, and the count is on its way.
+  if (phase_ == Phase::kReadingHistory && timer_open_) uv_timer_stop(&timer_);
   std::size_t used = 0;
   while (used < size && phase_ != Phase::kDone) {
     used += decoder_.feed(std::string_view(data + used, size - used));
@@ -261,14 +312,19 @@ void ChatClient::on_stream_end(const UvError& error) {
   const bool history_due =
       phase_ == Phase::kReadingHistory || (phase_ == Phase::kSending && reply_ == Reply::kHistory);
   if (history_due) {
+    // A stage-1 server sends nothing and closes a silent connection at its idle timeout.
+    const bool silent = phase_ == Phase::kReadingHistory && bytes_received_ == 0;
+    const std::string hint =
+        silent ? ", without sending a byte, as a stage-1 server does: " + stage_hint(1) : "";
     finish(kExitFailure,
-           closed ? "protocol error: the server closed the connection " + history_.progress()
+           closed ? "protocol error: the server closed the connection " + history_.progress() + hint
                   : failure);
   } else if (phase_ == Phase::kReadingMessage) {
     finish(kExitFailure,
            closed ? "the server closed the connection before the message was sent" : failure);
   } else if (phase_ == Phase::kSending && reply_ == Reply::kAck) {
-    const std::string why = closed ? "the server closed the connection without acknowledging"
+    const std::string why = closed ? "the server closed the connection without acknowledging" +
+                                         evidence_.closed_without_ack_hint()
                             : error.code() == UV_ECONNRESET
                                 ? "the server reset the connection without acknowledging"
                                 : failure;
@@ -302,15 +358,15 @@ void ChatClient::finish(int exit_code, const std::string& reason) {
   exit_code_ = exit_code;
   if (!reason.empty()) std::cerr << "chat-client: " << reason << '\n';
   line_reader_.close();
-  if (timer_open_ && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&ack_timer_))) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&ack_timer_), on_timer_closed);
+  if (timer_open_ && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&timer_))) {
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_timer_closed);
   }
   if (stream_) stream_->close();
 }
 
-std::string ChatClient::ack_timeout_text() const {
+std::string ChatClient::seconds_text(double seconds) {
   std::ostringstream text;
-  text << options_.ack_timeout_seconds << " s";
+  text << seconds << " s";
   return text.str();
 }
 

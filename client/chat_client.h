@@ -6,10 +6,18 @@
 //   stage 3  connect, print the posts, send one post, wait for the server's acknowledgement
 //            (the stored post) and print it, close.
 //
+// Nothing on the wire names the server's stage, but the bytes often show it: a stage-1 server
+// sends no history count (it closes, or stays silent past --count-timeout), a stage-2 server's
+// items are not "[<time> <host>] " posts and it closes a post without acknowledging it, a
+// stage-3 server's items are such posts and it acknowledges every message, `history` included.
+// Where they do, the error names the stage the server seems to run and the --stage to try, and
+// a stage-2 `history` that a stage-3 server would store as a post is not sent at all.
+//
 // Everything happens on one libuv loop: the name lookup, the connection, standard input and the
-// acknowledgement timer. main() creates the client, calls start(), runs the loop until nothing
-// is left on it, and exits with exit_code(). Results for the user go to stdout; failures go to
-// stderr as one line "chat-client: <reason>" (protocol errors may add a byte dump below it).
+// timer (for the history count, then for the acknowledgement). main() creates the client, calls
+// start(), runs the loop until nothing is left on it, and exits with exit_code(). Results for the
+// user go to stdout; failures go to stderr as one line "chat-client: <reason>" (protocol errors may
+// add a byte dump below it).
 #ifndef CHATKIT_CLIENT_CHAT_CLIENT_H_
 #define CHATKIT_CLIENT_CHAT_CLIENT_H_
 
@@ -24,6 +32,7 @@
 
 #include "client/history_receiver.h"
 #include "client/line_reader.h"
+#include "client/stage_evidence.h"
 #include "kit/framing/frame_codec.h"
 #include "kit/net/tcp_stream.h"
 #include "kit/protocol/stage.h"
@@ -43,6 +52,11 @@ struct ClientOptions {
   // The message to send; when absent, the client prompts and reads a line from standard input.
   std::optional<std::string> message;
   double ack_timeout_seconds = 5.0;
+  // Stages 2 and 3: how long to wait after connecting for the server's first byte. A stage-2 or
+  // stage-3 server sends its history count at once; a stage-1 server sends nothing and would
+  // keep the client waiting for its whole idle timeout (30 s by default). The default leaves
+  // room for a busy server and stays well under that.
+  double count_timeout_seconds = 5.0;
   std::uint32_t max_message_bytes = kDefaultMaxMessageBytes;
 };
 
@@ -86,7 +100,10 @@ class ChatClient final : private TcpStream::Handler {
   void on_line(const LineResult& result);
   void send_message(const std::string& message);
   void on_shutdown(const UvError& error);
-  void start_ack_timer();
+  // Starts (or restarts) the one timer of the client: it waits for the history count, then,
+  // in stage 3, for the acknowledgement; the two waits never overlap.
+  void start_timer(double seconds, uv_timer_cb callback);
+  static void on_count_timeout(uv_timer_t* timer);
   static void on_ack_timeout(uv_timer_t* timer);
   static void on_timer_closed(uv_handle_t* handle);
 
@@ -104,7 +121,7 @@ class ChatClient final : private TcpStream::Handler {
   // Ends the conversation with `exit_code`; `reason` (when not empty) goes to stderr. Closes
   // every handle. Only the first call counts.
   void finish(int exit_code, const std::string& reason);
-  std::string ack_timeout_text() const;
+  static std::string seconds_text(double seconds);
 
   uv_loop_t* loop_;
   const ClientOptions options_;
@@ -123,8 +140,10 @@ class ChatClient final : private TcpStream::Handler {
   HistoryReceiver history_;
   LineReader line_reader_;
   bool message_written_ = false;
+  std::uint64_t bytes_received_ = 0;  // From the server, over the whole connection.
+  StageEvidence evidence_;            // The history received on connect, for the error messages.
 
-  uv_timer_t ack_timer_{};
+  uv_timer_t timer_{};
   bool timer_open_ = false;
 };
 

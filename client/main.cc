@@ -2,8 +2,8 @@
 //
 //   chat-client --stage 3 --host 127.0.0.1 --port 10000 --message "Hello"
 //
-// Exit codes: 0 success, 1 connection or protocol error, 2 usage error, 3 (stage 3) the post was
-// sent but not acknowledged.
+// Exit codes: 0 success, 1 connection or protocol error (also: the server's bytes show another
+// stage, named in the message), 2 usage error, 3 (stage 3) the post was sent but not acknowledged.
 #include <uv.h>
 
 #include <CLI/CLI.hpp>
@@ -24,7 +24,7 @@ namespace {
 using chatkit::ClientOptions;
 
 // A day: far beyond any useful wait, and it keeps the timer's milliseconds well inside range.
-constexpr double kMaxAckTimeoutSeconds = 24 * 60 * 60;
+constexpr double kMaxTimeoutSeconds = 24 * 60 * 60;
 
 // Fills *options from the command line. Returns the exit code when the program should stop
 // here: after --help or --version (0), or for a usage error (2, reason already on stderr).
@@ -47,7 +47,12 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
       "--message", message, "The message to send; without it, prompt for one on stdin");
   app.add_option("--ack-timeout", options->ack_timeout_seconds,
                  "Stage 3: seconds to wait for the acknowledgement (fractions allowed)")
-      ->check(CLI::Range(0.001, kMaxAckTimeoutSeconds));
+      ->check(CLI::Range(0.001, kMaxTimeoutSeconds));
+  app.add_option("--count-timeout", options->count_timeout_seconds,
+                 "Stages 2 and 3: seconds to wait for the server's first byte (its history "
+                 "count, sent at once on connect) before taking it for a stage-1 server, which "
+                 "sends nothing (fractions allowed)")
+      ->check(CLI::Range(0.001, kMaxTimeoutSeconds));
   app.add_option("--max-message-bytes", max_message_bytes,
                  "Largest message sent or frame accepted, in bytes")
       ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
