@@ -144,7 +144,8 @@ void ChatClient::on_line(const LineResult& result) {
   }
   switch (result.status) {
     case LineResult::Status::kLine: {
-      const std::string problem = check_message(result.line, options_.max_message_bytes);
+      const std::string problem =
+          check_message(result.line, options_.stage, options_.max_message_bytes);
       if (problem.empty()) {
         send_message(result.line);
       } else {

@@ -3,7 +3,8 @@
 //   chat-client --stage 3 --host 127.0.0.1 --port 10000 --message "Hello"
 //
 // Exit codes: 0 success, 1 connection or protocol error (also: the server's bytes show another
-// stage, named in the message), 2 usage error, 3 (stage 3) the post was sent but not acknowledged.
+// stage, named in the message), 2 usage error (also: at stage 3, a message too long for its
+// post), 3 (stage 3) the post was sent but not acknowledged.
 #include <uv.h>
 
 #include <CLI/CLI.hpp>
@@ -54,7 +55,8 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
                  "sends nothing (fractions allowed)")
       ->check(CLI::Range(0.001, kMaxTimeoutSeconds));
   app.add_option("--max-message-bytes", max_message_bytes,
-                 "Largest message sent or frame accepted, in bytes")
+                 "Largest message sent or frame accepted, in bytes; at stage 3 a message may "
+                 "have 289 bytes less, the most its post's \"[<time> <host>] \" may need")
       ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
 
   try {
@@ -74,7 +76,7 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
     return chatkit::kExitUsage;
   }
   if (*message_option) {
-    const std::string problem = chatkit::check_message(message, max_message_bytes);
+    const std::string problem = chatkit::check_message(message, options->stage, max_message_bytes);
     if (!problem.empty()) {
       std::cerr << "chat-client: --message: " << problem << '\n';
       return chatkit::kExitUsage;

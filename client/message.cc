@@ -10,7 +10,21 @@ constexpr std::size_t kMaxDumpBytes = 64;
 
 }  // namespace
 
-std::string check_message(std::string_view message, std::uint32_t max_bytes) {
+std::uint32_t max_post_message_bytes(std::uint32_t max_bytes) {
+  return max_bytes > kPostPrefixMaxBytes ? max_bytes - kPostPrefixMaxBytes : 0;
+}
+
+std::string check_message(std::string_view message, Stage stage, std::uint32_t max_bytes) {
+  // Checked before sending: the server would refuse the post only after the whole message has
+  // travelled, and then with nothing but a reset, which leaves the client guessing.
+  if (stage == Stage::kPersisted && message.size() > max_post_message_bytes(max_bytes)) {
+    return "the message is " + std::to_string(message.size()) +
+           " bytes long; a stage-3 post can hold at most " +
+           std::to_string(max_post_message_bytes(max_bytes)) +
+           ": the server adds \"[<time> <host>] \" (up to " + std::to_string(kPostPrefixMaxBytes) +
+           " bytes: 36 and a host name of up to 253) and the post must fit the frame limit of " +
+           std::to_string(max_bytes) + " bytes (--max-message-bytes)";
+  }
   if (message.size() > max_bytes) {
     return "the message is " + std::to_string(message.size()) + " bytes long; the limit is " +
            std::to_string(max_bytes) + " (--max-message-bytes)";

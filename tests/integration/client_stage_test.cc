@@ -1,5 +1,6 @@
 // chat-client against the real chat-server: a client set to another stage than the server's
-// says which stage the server's bytes show.
+// says which stage the server's bytes show, and a stage-3 message too long for its post is
+// refused before it is sent.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -165,6 +166,44 @@ TEST_F(ChatClientStageTest, Stage2HistoryCommandRecognizesAStage3Acknowledgement
   EXPECT_TRUE(stderr_has("acknowledgement")) << client_->describe();
   EXPECT_TRUE(stderr_has("it seems to run stage 3: try --stage 3")) << client_->describe();
   EXPECT_FALSE(stderr_has("must be decimal text")) << client_->describe();
+}
+
+// --- A stage-3 message too long for its post ---
+
+// With a 400-byte frame limit, a stage-3 post may carry 400 - 289 = 111 bytes of message.
+TEST_F(ChatClientStageTest, Stage3MessageTooLongForItsPostIsAUsageErrorBeforeSending) {
+  start_server(3, {"--max-message-bytes", "400"});
+  // 380 bytes fit the frame limit, but not once the server adds "[<time> 127.0.0.1] ".
+  start_client({"--max-message-bytes", "400", "--message", std::string(380, 'x')});
+  EXPECT_EQ(exit_code(), 2) << client_->describe();
+  EXPECT_TRUE(stderr_has("the message is 380 bytes long; a stage-3 post can hold at most 111"))
+      << client_->describe();
+  EXPECT_TRUE(stderr_has("289")) << "the room the prefix needs is named\n" << client_->describe();
+  EXPECT_TRUE(history().empty()) << server_->describe();
+}
+
+TEST_F(ChatClientStageTest, Stage3LineTooLongForItsPostIsAUsageErrorBeforeSending) {
+  start_server(3, {"--max-message-bytes", "400"});
+  start_client({"--max-message-bytes", "400"}, /*stdin_pipe=*/true);
+  ASSERT_TRUE(client_->write_stdin(std::string(112, 'y') + "\n")) << client_->describe();
+  EXPECT_EQ(exit_code(), 2) << client_->describe();
+  EXPECT_TRUE(stderr_has("the message is 112 bytes long; a stage-3 post can hold at most 111"))
+      << client_->describe();
+  EXPECT_TRUE(history().empty()) << server_->describe();
+}
+
+TEST_F(ChatClientStageTest, Stage3MessageThatFillsItsPostIsSentAndAcknowledged) {
+  start_server(3, {"--max-message-bytes", "400"});
+  start_client({"--max-message-bytes", "400", "--message", std::string(111, 'z')});
+  EXPECT_EQ(exit_code(), 0) << client_->describe();
+  EXPECT_EQ(history().size(), 1u) << server_->describe();
+}
+
+TEST_F(ChatClientStageTest, Stage2TakesAMessageUpToTheWholeFrameLimit) {
+  start_server(2, {"--max-message-bytes", "400"});
+  start_client({"--stage", "2", "--max-message-bytes", "400", "--message", std::string(400, 'w')});
+  EXPECT_EQ(exit_code(), 0) << client_->describe();
+  EXPECT_EQ(history(), std::vector<std::string>{std::string(400, 'w')}) << server_->describe();
 }
 
 }  // namespace
