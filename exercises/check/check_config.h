@@ -23,6 +23,11 @@ struct CheckConfig {
   int stage = 1;
   std::string server_command;  // A template: see substitute().
   std::string client_command;
+  // True while the command is the default one: the stage's starter program built in this tree
+  // (exercises/stageN/server.cpp, client.cpp), the student's own work. False when --server-cmd /
+  // --client-cmd names another program under test (a grader's run of a submission).
+  bool server_is_starter = true;
+  bool client_is_starter = true;
   std::string only;                    // "", "server" or "client".
   std::string summary_path;            // "" = no JSON summary.
   std::vector<std::string> must_fail;  // Full test names ("Stage2Server.Foo").

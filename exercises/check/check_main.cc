@@ -136,6 +136,8 @@ int main(int argc, char** argv) {
   config.server_command = CHATKIT_EXERCISE_SERVER_CMD;
   config.client_command = CHATKIT_EXERCISE_CLIENT_CMD;
   if (!parse_options(&argc, argv, &config)) return 2;
+  config.server_is_starter = config.server_command == CHATKIT_EXERCISE_SERVER_CMD;
+  config.client_is_starter = config.client_command == CHATKIT_EXERCISE_CLIENT_CMD;
   const std::string program = argv[0];
   chatkit::exercises::set_check_config(config);
 

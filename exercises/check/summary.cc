@@ -66,6 +66,14 @@ std::string describe_test(const std::string& suite, const std::string& name) {
   return std::string(server ? "server: " : client ? "client: " : "") + words;
 }
 
+std::vector<std::string> rerun_command(const CheckConfig& config, const std::string& program,
+                                       const std::string& test_name) {
+  std::vector<std::string> argv{program, "--gtest_filter=" + test_name};
+  if (!config.server_is_starter) argv.insert(argv.end(), {"--server-cmd", config.server_command});
+  if (!config.client_is_starter) argv.insert(argv.end(), {"--client-cmd", config.client_command});
+  return argv;
+}
+
 void print_summary(std::ostream& out, const CheckConfig& config,
                    const std::vector<TestOutcome>& outcomes, const std::string& program) {
   int passed = 0;
@@ -88,8 +96,8 @@ void print_summary(std::ostream& out, const CheckConfig& config,
   }
   if (failed > 0) {
     out << "\nThe failure reports above say what was sent and received, step by step.\n"
-        << "Work on one at a time; to run just the first failing check again:\n  " << program
-        << " --gtest_filter=" << first_failed << "\n";
+        << "Work on one at a time; to run just the first failing check again:\n  "
+        << quote_command(rerun_command(config, program, first_failed)) << "\n";
   } else if (!outcomes.empty()) {
     out << "\nStage " << config.stage << " works: every check passed.\n";
   }

@@ -46,6 +46,13 @@ class SummaryListener : public ::testing::EmptyTestEventListener {
 // "Stage2Server", "SendsTheCountAsDecimalText" -> "server: sends the count as decimal text".
 std::string describe_test(const std::string& suite, const std::string& name);
 
+// The command that runs the check `test_name` alone again, against the same programs under test:
+// `program` (this check program), the filter, and --server-cmd / --client-cmd unless the command
+// is the starter's default. Not --summary-json (that would overwrite the whole run's results),
+// --only (the filter is narrower) nor --must-fail / --must-pass.
+std::vector<std::string> rerun_command(const CheckConfig& config, const std::string& program,
+                                       const std::string& test_name);
+
 // Prints the per-test summary in words, ending with "N passed, M failed".
 void print_summary(std::ostream& out, const CheckConfig& config,
                    const std::vector<TestOutcome>& outcomes, const std::string& program);

@@ -1,0 +1,142 @@
+// Tests of the check programs as a grader uses them (issue 11): stage1-check (stage2-check where
+// stage 1 has no such check) is run as a program, with the options of its stable contract
+// (--server-cmd, --client-cmd, --only, --summary-json), and what it prints, writes and exits with
+// is examined.
+//
+// The paths of the programs come from CMake (exercises/CMakeLists.txt): CHATKIT_STAGE1_CHECK,
+// CHATKIT_STAGE1_CLIENT, CHATKIT_STAGE2_CHECK, CHATKIT_STAGE2_SERVER, CHATKIT_BROKEN_SERVER and,
+// when Python is found, CHATKIT_PYTHON_EXECUTABLE.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exercises/check/check_config.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_loop.h"
+
+namespace chatkit::exercises {
+namespace {
+
+using chatkit::testing::ChildProcess;
+using chatkit::testing::ExitStatus;
+using chatkit::testing::read_file;
+using chatkit::testing::TempDir;
+using chatkit::testing::TestLoop;
+using chatkit::testing::write_file;
+using std::chrono::milliseconds;
+
+// A run of a check program; far longer than any run here takes, so only a hang hits it.
+constexpr milliseconds kRunTimeout{120000};
+
+struct ProgramRun {
+  std::optional<ExitStatus> status;  // nullopt: it did not end within kRunTimeout.
+  std::string out;
+  std::string err;
+  std::string described;  // For failure messages: the command and the end of its output.
+};
+
+ProgramRun run(const std::vector<std::string>& argv, const std::string& cwd) {
+  TestLoop loop;
+  ProgramRun result;
+  {
+    ChildProcess::Options options;
+    options.argv = argv;
+    options.cwd = cwd;
+    ChildProcess process(loop, options);
+    if (!process.spawn_error().empty()) {
+      result.err = process.spawn_error();
+      return result;
+    }
+    result.status = process.wait_for_exit(kRunTimeout);
+    result.out = process.stdout_text();
+    result.err = process.stderr_text();
+    result.described = process.describe();
+  }
+  return result;
+}
+
+bool exited_with(const ProgramRun& run, int code) {
+  return run.status && run.status->term_signal == 0 && run.status->exit_code == code;
+}
+
+std::string quoted(const std::string& path) {
+  return quote_command({path});
+}
+
+// The JSON summary a run wrote; an empty object (and a test failure) when there is none.
+nlohmann::json summary_of(const std::string& path) {
+  std::string text;
+  if (!read_file(path, &text)) {
+    ADD_FAILURE() << "no JSON summary at " << path;
+    return nlohmann::json::object();
+  }
+  return nlohmann::json::parse(text);
+}
+
+// The command the summary offers for running the first failing check again, split into its
+// arguments as a shell would split the pasted line.
+std::vector<std::string> rerun_command(const std::string& out) {
+  const std::string intro = "to run just the first failing check again:\n";
+  const std::size_t at = out.find(intro);
+  if (at == std::string::npos) return {};
+  const std::size_t start = at + intro.size();
+  const std::string line = out.substr(start, out.find('\n', start) - start);
+  std::string error;
+  std::vector<std::string> argv = split_command(line, &error);
+  EXPECT_EQ(error, "") << line;
+  return argv;
+}
+
+// The arguments after `option` in argv, or nullopt when it is not there.
+std::optional<std::string> value_of(const std::vector<std::string>& argv,
+                                    const std::string& option) {
+  const auto it = std::find(argv.begin(), argv.end(), option);
+  if (it == argv.end() || it + 1 == argv.end()) return std::nullopt;
+  return *(it + 1);
+}
+
+const std::string kServerCommandWithMistake =
+    quoted(CHATKIT_BROKEN_SERVER) + " --stage 1 --port {port} --mistake little-endian";
+
+// Issue 11, point 4: the printed command runs the program under test again, not the starter.
+TEST(CheckProgram, TheRerunLineRepeatsTheProgramsUnderTest) {
+  TempDir dir;
+  const std::string client_command =
+      quoted(CHATKIT_STAGE1_CLIENT) + " --host {host} --port {port} --message {message}";
+  const ProgramRun first =
+      run({CHATKIT_STAGE1_CHECK, "--server-cmd", kServerCommandWithMistake, "--client-cmd",
+           client_command, "--summary-json", dir.file("first.json"),
+           "--gtest_filter=Stage1Server.ReadsTheLengthAsFourBigEndianBytes"},
+          dir.path());
+  ASSERT_TRUE(exited_with(first, 1)) << first.described;
+  EXPECT_EQ(summary_of(dir.file("first.json")).value("failed", 0), 1) << first.out;
+
+  const std::vector<std::string> again = rerun_command(first.out);
+  ASSERT_FALSE(again.empty()) << "no command to run the failing check again in:\n" << first.out;
+  EXPECT_EQ(again.front(), CHATKIT_STAGE1_CHECK);
+  EXPECT_EQ(value_of(again, "--server-cmd"), kServerCommandWithMistake) << first.out;
+  EXPECT_EQ(value_of(again, "--client-cmd"), client_command) << first.out;
+  EXPECT_EQ(std::count(again.begin(), again.end(),
+                       "--gtest_filter=Stage1Server.ReadsTheLengthAsFourBigEndianBytes"),
+            1)
+      << first.out;
+  EXPECT_EQ(value_of(again, "--summary-json"), std::nullopt)
+      << "running one check again must not overwrite the run's summary:\n"
+      << first.out;
+
+  // Pasted, it checks the same program again and finds the same mistake.
+  const ProgramRun second = run(again, dir.path());
+  ASSERT_TRUE(exited_with(second, 1)) << second.described;
+  EXPECT_NE(second.out.find("FAIL  server: reads the length as four big-endian bytes"),
+            std::string::npos)
+      << second.out;
+  EXPECT_NE(second.out.find("0 passed, 1 failed"), std::string::npos) << second.out;
+}
+
+}  // namespace
+}  // namespace chatkit::exercises
