@@ -24,16 +24,18 @@ class StageEvidence {
   bool all_posts() const { return items_ > 0 && posts_ == items_; }
 
   // For a stage-3 client whose post the server closed (FIN) without an acknowledgement, which a
-  // stage-2 server does: "" when the items were all posts (the server runs stage 3 and something
-  // else went wrong), else ", as a stage-2 server does: it seems to run stage 2: try --stage 2",
-  // followed, when an item was not a post, by "; history item 1 of 2 is not a stage-3 post ...:"
-  // and the item's bytes on the next lines.
+  // stage-2 server does: ", as a stage-2 server does: it seems to run stage 2: try --stage 2",
+  // followed, when an item was plain text, by "; history item 1 of 2 is not a stage-3 post ...:"
+  // and the item's bytes on the next lines. "" when every item was shaped like a post, if only
+  // loosely ("[" text, a space, text "] "): the server runs a stage 3, perhaps the course's own,
+  // whose posts have no UTC offset and which never acknowledges.
   std::string closed_without_ack_hint() const;
 
  private:
   std::uint64_t items_ = 0;
-  std::uint64_t posts_ = 0;
-  std::string first_non_post_;  // Describes the first item that is not a post, with its bytes.
+  std::uint64_t posts_ = 0;        // Items that are chatkit's stage-3 posts (parse_post()).
+  std::uint64_t post_shaped_ = 0;  // Items shaped like any stage-3 post, chatkit's included.
+  std::string first_plain_;        // Describes the first item of neither kind, with its bytes.
 };
 
 // "it seems to run stage <stage>: try --stage <stage>", the end of every error line that has

@@ -1,6 +1,6 @@
-// chat-client against the real chat-server: a client set to another stage than the server's
-// says which stage the server's bytes show, and a stage-3 message too long for its post is
-// refused before it is sent.
+// chat-client against the real chat-server (and once a scripted stand-in for the course's own
+// stage-3 server): a client set to another stage than the server's says which stage the
+// server's bytes show, and a stage-3 message too long for its post is refused before it is sent.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/integration/server_harness.h"
+#include "tests/support/scripted_server.h"
 
 namespace chatkit::testing {
 namespace {
@@ -32,10 +33,11 @@ class ChatClientStageTest : public ::testing::Test {
     ASSERT_TRUE(server_->started()) << server_->describe();
   }
 
-  // Starts chat-client with `args`, pointed at the server.
-  void start_client(const std::vector<std::string>& args, bool stdin_pipe = false) {
+  // Starts chat-client with `args`, pointed at the server, or at `port` when it is not 0.
+  void start_client(const std::vector<std::string>& args, bool stdin_pipe = false, int port = 0) {
     ChildProcess::Options options;
-    options.argv = {CHATKIT_CLIENT_PATH, "--port", std::to_string(server_->port())};
+    if (port == 0) port = server_->port();
+    options.argv = {CHATKIT_CLIENT_PATH, "--port", std::to_string(port)};
     options.argv.insert(options.argv.end(), args.begin(), args.end());
     options.stdin_pipe = stdin_pipe;
     client_ = std::make_unique<ChildProcess>(loop_, options);
@@ -130,6 +132,24 @@ TEST_F(ChatClientStageTest, Stage3ClientNamesTheHistoryItemThatIsNoPost) {
   EXPECT_TRUE(stderr_has("it seems to run stage 2: try --stage 2")) << client_->describe();
   EXPECT_TRUE(stderr_has("history item 1 of 1 is not a stage-3 post")) << client_->describe();
   EXPECT_TRUE(stderr_has("|plain|")) << "the item's bytes are shown\n" << client_->describe();
+}
+
+TEST_F(ChatClientStageTest, Stage3ClientDoesNotSayStage2WhenTheItemsArePostsOfAnotherShape) {
+  // The course's stage-3 server: posts without a UTC offset, no acknowledgement. It is no
+  // stage-2 server, so the client must not send the user to --stage 2.
+  ScriptedServer course_server(loop_);
+  ASSERT_TRUE(course_server.listening()) << course_server.last_error();
+  start_client({"--stage", "3", "--message", "hello"}, false, course_server.port());
+  ScriptedConnection* connection = course_server.accept();
+  ASSERT_NE(connection, nullptr) << course_server.last_error() << "\n" << client_->describe();
+  ASSERT_TRUE(connection->send_frame("1"));
+  ASSERT_TRUE(connection->send_frame("[2026-11-24T09:15:02.123456 localhost] old"));
+  EXPECT_EQ(connection->read_frame(), "hello") << client_->describe();
+  connection->close();
+  EXPECT_EQ(exit_code(), 3) << client_->describe();
+  EXPECT_TRUE(stderr_has("the server closed the connection without acknowledging"))
+      << client_->describe();
+  EXPECT_FALSE(stderr_has("stage 2")) << client_->describe();
 }
 
 TEST_F(ChatClientStageTest, Stage3HistoryAnsweredWithACountIsNoAcknowledgement) {
