@@ -14,6 +14,7 @@
 
 #include "exercises/check/check_config.h"
 #include "exercises/check/summary.h"
+#include "exercises/check/summary_file.h"
 
 namespace {
 
@@ -27,7 +28,9 @@ constexpr const char* kUsage =
     "                       --server-cmd \"python3 my_server.py --port {port}\"\n"
     "  --client-cmd \"CMD\"   the client to check; {host}, {port}, {message} are filled in\n"
     "  --only server|client run only the server checks or only the client checks\n"
-    "  --summary-json PATH  write the results as JSON (for autograders)\n"
+    "  --summary-json PATH  write the results as JSON (for autograders); missing folders\n"
+    "                       are created, and a PATH that cannot be written stops the run\n"
+    "                       before any check (exit status 2)\n"
     "  --must-fail A:B      exit 0 only if the named checks failed (* = all but --must-pass)\n"
     "  --must-pass A:B      exit 0 only if the named checks passed\n"
     "See docs/students.md for what the programs under test must do.\n";
@@ -149,6 +152,15 @@ int main(int argc, char** argv) {
       GTEST_FLAG_SET(filter, filter);
     } else {
       std::cerr << "--only " << config.only << " is ignored: --gtest_filter chooses the checks\n";
+    }
+  }
+  // Refused now, not after a minute of checks whose results then could not be kept.
+  if (!config.summary_path.empty() && !GTEST_FLAG_GET(list_tests)) {
+    std::string error;
+    if (!chatkit::exercises::prepare_output_file(config.summary_path, &error)) {
+      std::cerr << "--summary-json " << config.summary_path << ": " << error
+                << "; no check was run\n";
+      return 2;
     }
   }
   auto* listener = new chatkit::exercises::SummaryListener();

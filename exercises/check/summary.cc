@@ -1,8 +1,9 @@
 #include "exercises/check/summary.h"
 
 #include <cctype>
-#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "exercises/check/summary_file.h"
 
 namespace chatkit::exercises {
 
@@ -125,16 +126,10 @@ bool write_json_summary(const std::string& path, const CheckConfig& config,
                                   {"server_command", config.server_command},
                                   {"client_command", config.client_command},
                                   {"tests", tests}};
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
   // A program under test may print bytes that are not UTF-8; they end up in messages, and JSON
   // must be UTF-8, so such bytes become U+FFFD.
-  file << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  file.close();
-  if (!file) {
-    *error = "cannot write " + path;
-    return false;
-  }
-  return true;
+  return write_whole_file(
+      path, summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", error);
 }
 
 }  // namespace chatkit::exercises

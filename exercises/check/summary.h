@@ -56,7 +56,8 @@ std::vector<std::string> rerun_command(const CheckConfig& config, const std::str
 // Prints the per-test summary in words, ending with "N passed, M failed".
 void print_summary(std::ostream& out, const CheckConfig& config,
                    const std::vector<TestOutcome>& outcomes, const std::string& program);
-// Writes the JSON summary; false (with *error) when the file cannot be written.
+// Writes the JSON summary (creating or replacing the file; its folder must exist: see
+// summary_file.h); false (with *error) when the file cannot be written.
 bool write_json_summary(const std::string& path, const CheckConfig& config,
                         const std::vector<TestOutcome>& outcomes, std::string* error);
 

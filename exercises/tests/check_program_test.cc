@@ -138,5 +138,36 @@ TEST(CheckProgram, TheRerunLineRepeatsTheProgramsUnderTest) {
   EXPECT_NE(second.out.find("0 passed, 1 failed"), std::string::npos) << second.out;
 }
 
+// Issue 11, point 5: a summary path in folders that do not exist yet.
+TEST(CheckProgram, CreatesTheMissingFoldersOfTheSummaryPath) {
+  TempDir dir;
+  const std::string path = dir.file("results/stage1/ana.json");
+  const ProgramRun check =
+      run({CHATKIT_STAGE1_CHECK, "--summary-json", path,
+           "--gtest_filter=Stage1Server.PrintsItsListeningLineAndAcceptsConnections"},
+          dir.path());
+  EXPECT_TRUE(exited_with(check, 0)) << check.described;
+  const nlohmann::json summary = summary_of(path);
+  EXPECT_EQ(summary.value("passed", -1), 1) << summary.dump(2);
+  EXPECT_EQ(summary.value("total", -1), 1) << summary.dump(2);
+}
+
+TEST(CheckProgram, RefusesASummaryFolderItCannotCreateBeforeRunningAnyCheck) {
+  TempDir dir;
+  ASSERT_TRUE(write_file(dir.file("taken"), "a file, where the summary wants a folder\n"));
+  const std::string folder = dir.file("taken");
+  const ProgramRun check =
+      run({CHATKIT_STAGE1_CHECK, "--summary-json", folder + "/ana.json",
+           "--gtest_filter=Stage1Server.PrintsItsListeningLineAndAcceptsConnections"},
+          dir.path());
+  EXPECT_TRUE(exited_with(check, 2)) << check.described;
+  EXPECT_EQ(check.out.find("[ RUN"), std::string::npos)
+      << "a check ran although its results could not be kept:\n"
+      << check.out;
+  EXPECT_NE(check.err.find("--summary-json"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("cannot create the folder " + folder), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("not a folder"), std::string::npos) << check.err;
+}
+
 }  // namespace
 }  // namespace chatkit::exercises
