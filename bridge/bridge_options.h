@@ -31,8 +31,13 @@ struct WebBridgeOptions {
   // The directory whose files are served over GET (the built viewer).
   std::string web_root = default_web_root();
   // Shown to the page at /bridge.json: the stage the chat server runs, when the bridge knows it
-  // (chat-server --web does; a standalone chat-bridge does not).
+  // (chat-server --web does; a standalone chat-bridge only when told with --stage).
   std::optional<int> stage;
+  // Where `stage` came from, also shown at /bridge.json, so that the page does not present a
+  // guess as a fact: the chat server's own setting (chat-server --web runs the bridge in the
+  // same process), or chat-bridge's --stage option (what the instructor said the server runs).
+  enum class StageSource { kChatServer, kBridgeOption };
+  StageSource stage_source = StageSource::kChatServer;
 
   // The largest WebSocket message accepted from a browser: one whole frame of the largest
   // message the chat server accepts (4 length bytes + 1 MiB). Larger ones end the session with

@@ -51,7 +51,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chat-bridge: %s\nRun with --help for more information.\n", error.what());
     return 2;
   }
-  if (stage != 0) options.stage = stage;
+  if (stage != 0) {
+    options.stage = stage;
+    options.stage_source = chatkit::WebBridgeOptions::StageSource::kBridgeOption;
+  }
 
   uv_loop_t loop;
   uv_loop_init(&loop);

@@ -122,9 +122,17 @@ void WebConnection::serve_bridge_info(bool head_only) {
   const WebBridgeOptions& options = bridge_.options();
   HttpResponse response;
   response.content_type = "application/json";
+  std::string stage = "null";
+  std::string stage_source = "null";
+  if (options.stage) {
+    stage = std::to_string(*options.stage);
+    stage_source = options.stage_source == WebBridgeOptions::StageSource::kChatServer
+                       ? "\"server\""
+                       : "\"option\"";
+  }
   response.body = "{\"websocket\":\"" + std::string(kWebSocketPath) + "\",\"target\":\"" +
-                  json_escape(bridge_.target_text()) +
-                  "\",\"stage\":" + (options.stage ? std::to_string(*options.stage) : "null") +
+                  json_escape(bridge_.target_text()) + "\",\"stage\":" + stage +
+                  ",\"stage_source\":" + stage_source +
                   ",\"max_message_bytes\":" + std::to_string(options.max_ws_message_bytes) + "}\n";
   response.head_only = head_only;
   respond(std::move(response));

@@ -210,7 +210,30 @@ TEST_F(BridgeHttp, DescribesItselfAtBridgeJson) {
   EXPECT_EQ(reply->header("content-type"), "application/json");
   EXPECT_EQ(reply->body,
             "{\"websocket\":\"/ws\",\"target\":\"127.0.0.1:" + std::to_string(target_.port()) +
-                "\",\"stage\":null,\"max_message_bytes\":1048580}\n");
+                "\",\"stage\":null,\"stage_source\":null,\"max_message_bytes\":1048580}\n");
+}
+
+TEST_F(BridgeHttp, BridgeJsonSaysWhereTheStageCameFrom) {
+  struct Case {
+    WebBridgeOptions::StageSource source;
+    std::string json;
+  };
+  for (const Case& c :
+       {Case{WebBridgeOptions::StageSource::kChatServer, "\"stage\":2,\"stage_source\":\"server\""},
+        Case{WebBridgeOptions::StageSource::kBridgeOption,
+             "\"stage\":2,\"stage_source\":\"option\""}}) {
+    WebBridgeOptions options = test_bridge_options(dir_.path());
+    options.stage = 2;
+    options.stage_source = c.source;
+    BridgeUnderTest bridge(loop_, target_.port(), options);
+    ASSERT_TRUE(bridge.started()) << bridge.describe();
+    WsTestClient client(loop_);
+    ASSERT_TRUE(client.connect(bridge.port()));
+    const auto reply = client.request(get("/bridge.json", bridge.port()));
+    ASSERT_TRUE(reply.has_value()) << client.describe() << bridge.describe();
+    EXPECT_NE(reply->body.find(c.json), std::string::npos)
+        << "expected /bridge.json to contain " << c.json << ", got " << reply->body;
+  }
 }
 
 TEST_F(BridgeHttp, SaysTheViewerIsNotBuiltWhenTheRootIsMissing) {

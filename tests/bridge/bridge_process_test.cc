@@ -143,7 +143,9 @@ TEST_F(ChatServerWeb, ServesTheViewerAndDescribesTheStage) {
   EXPECT_EQ(page->body, "<!doctype html><title>viewer</title>");
   const auto info = client.request("GET /bridge.json HTTP/1.1\r\nHost: localhost\r\n\r\n");
   ASSERT_TRUE(info.has_value()) << client.describe();
-  EXPECT_NE(info->body.find("\"stage\":2"), std::string::npos) << info->body;
+  // chat-server knows its own stage: the page may say "as the server reports".
+  EXPECT_NE(info->body.find("\"stage\":2,\"stage_source\":\"server\""), std::string::npos)
+      << info->body;
   EXPECT_NE(info->body.find("\"target\":\"127.0.0.1:" + std::to_string(server_->port()) + "\""),
             std::string::npos)
       << info->body;
@@ -245,6 +247,15 @@ TEST(ChatBridge, RelaysToItsTargetAndStopsOnSigterm) {
     ASSERT_TRUE(browser.open(port)) << browser.describe() << bridge.describe();
     ScriptedConnection* chat = target.accept();
     ASSERT_NE(chat, nullptr) << bridge.describe();
+    {
+      // Told with --stage, not by the chat server: the page must not say "as the server reports".
+      WsTestClient page(loop);
+      ASSERT_TRUE(page.connect(port));
+      const auto info = page.request("GET /bridge.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      ASSERT_TRUE(info.has_value()) << page.describe() << bridge.describe();
+      EXPECT_NE(info->body.find("\"stage\":3,\"stage_source\":\"option\""), std::string::npos)
+          << info->body;
+    }
     ASSERT_TRUE(chat->send(encode_frame("0")));
     EXPECT_EQ(browser.read_binary(5), encode_frame("0")) << browser.describe();
     ASSERT_TRUE(browser.send_binary(encode_frame("Hi")));

@@ -130,11 +130,29 @@ async function send(page, message) {
   await page.locator('#send-button').click();
 }
 
-async function loadPage(scenario, page, url, stage) {
+// `stageSource`, when given, is where the page must say the preselected stage came from.
+async function loadPage(scenario, page, url, stage, stageSource) {
   await page.goto(url);
   await page.waitForSelector('html[data-viewer="ready"]', { timeout: kTimeoutMs });
   scenario.expectEqual('the stage preselected from the bridge (/bridge.json)', String(stage),
                        await page.locator('#stage-select').inputValue());
+  if (stageSource) {
+    scenario.expectEqual('where the page says the stage came from', `(${stageSource})`,
+                         await page.locator('#stage-source').textContent(),
+                         'only chat-server --web knows its stage; chat-bridge --stage was only told');
+  }
+}
+
+// The chat panel's caption ("2 messages, as connection #3 received them at ...") must count the
+// messages its list shows, also after an acknowledgement added one.
+async function expectCaptionCountsTheList(scenario, page, what) {
+  const listed = await page.locator('#history li .message').count();
+  const expected = `${listed} ${listed === 1 ? 'message' : 'messages'}`;
+  await scenario.expectEventually(`${what}: the count in the chat caption (the list shows ${listed})`,
+                                  expected, async () => {
+                                    const caption = await page.locator('#history-caption').textContent();
+                                    return caption.match(/^[\d,]+ messages?\b/)?.[0] ?? caption;
+                                  });
 }
 
 // Step mode over the server's bytes of a fresh page load: count frame "2", then the items.
@@ -195,6 +213,7 @@ async function checkSelectionAndFilter(scenario, page, message, stage) {
 
 
 module.exports = {
-  Scenario, checkSelectionAndFilter, checkStepMode, expectConnectionOk, expectHistoryEndsWith,
+  Scenario, checkSelectionAndFilter, checkStepMode, expectCaptionCountsTheList, expectConnectionOk,
+  expectHistoryEndsWith,
   expectNothingRan, expectSentFrame, hexCells, historyMessages, loadPage, selectConnection, send,
 };

@@ -4,7 +4,8 @@
 // the page and checks what a student relies on: the page loads with no script error, console
 // error, failed request or request to another origin; it sends a multi-byte UTF-8 message and
 // the hex cells of the frame's length prefix show the message's length in BYTES, big-endian; the
-// history shows the message (also after a reload, from the server); a posted
+// history shows the message (also after a reload, from the server); the page says where the
+// preselected stage came from; a posted
 // `<img src=x onerror=...>` shows as literal text and runs nothing; clicking a byte selects its
 // frame, the direction filter hides a direction, and step mode walks the kit's decoder through
 // its states one byte at a time.
@@ -37,9 +38,9 @@ function parseArguments(argv) {
   return options;
 }
 
-async function runHistoryStage(scenario, page, url, stage, screenshotPath) {
+async function runHistoryStage(scenario, page, url, stage, stageSource, screenshotPath) {
   scenario.step(`load ${url}`);
-  await loadPage(scenario, page, url, stage);
+  await loadPage(scenario, page, url, stage, stageSource);
   await expectConnectionOk(page, 1);
   scenario.expectEqual('the history of a new server', [], await historyMessages(page));
 
@@ -88,9 +89,9 @@ async function runHistoryStage(scenario, page, url, stage, screenshotPath) {
   }
 }
 
-async function runStageOne(scenario, page, url) {
+async function runStageOne(scenario, page, url, stageSource) {
   scenario.step(`load ${url}`);
-  await loadPage(scenario, page, url, 1);
+  await loadPage(scenario, page, url, 1, stageSource);
   scenario.expectEqual('connections opened on load in stage 1 (nothing to fetch)', 0,
                        await page.locator('#connections button').count());
   scenario.step(`send ${JSON.stringify(kMessage)}`);
@@ -133,8 +134,14 @@ async function main() {
       executablePath: options.chromium, origin: new URL(chat.viewerUrl).origin,
       viewport: { width: 1920, height: 1080 },
     });
-    if (options.stage === 1) await runStageOne(scenario, browser.page, chat.viewerUrl);
-    else await runHistoryStage(scenario, browser.page, chat.viewerUrl, options.stage, options.screenshot);
+    // chat-server --web knows its own stage; chat-bridge only what --stage told it.
+    const stageSource = options.via === 'server' ? 'as the server reports'
+                                                 : 'as chat-bridge was told with --stage';
+    if (options.stage === 1) await runStageOne(scenario, browser.page, chat.viewerUrl, stageSource);
+    else {
+      await runHistoryStage(scenario, browser.page, chat.viewerUrl, options.stage, stageSource,
+                            options.screenshot);
+    }
     await browser.page.screenshot({ path: path.join(options.artifacts, `stage${options.stage}-${options.via}.png`) });
     scenario.expectEqual('problems reported by the browser (script errors, CSP violations, failed or ' +
                          'foreign requests, dialogs)', [], browser.problems);

@@ -26,11 +26,21 @@ const $ = (id) => {
 
 const isStage = (value) => [1, 2, 3].includes(value);
 
+// Where the bridge's stage came from (/bridge.json's stage_source), as the page says it: only
+// chat-server --web knows its own stage; chat-bridge --stage is what the instructor said.
+function bridgeStageSource(info) {
+  switch (info?.stage_source) {
+    case 'server': return 'as the server reports';
+    case 'option': return 'as chat-bridge was told with --stage';
+    default: return 'as the bridge reports';
+  }
+}
+
 // The stage to start with, and where it came from: the bridge knows it when it runs inside
-// chat-server (--web); else the URL (?stage=2), else what this browser used last, else 3 (the
-// server's default).
+// chat-server (--web) or was told (chat-bridge --stage); else the URL (?stage=2), else what this
+// browser used last, else 3 (the server's default).
 function initialStage(info) {
-  if (isStage(info?.stage)) return { stage: info.stage, source: 'as the server reports' };
+  if (isStage(info?.stage)) return { stage: info.stage, source: bridgeStageSource(info) };
   const fromUrl = Number(new URLSearchParams(location.search).get('stage'));
   if (isStage(fromUrl)) return { stage: fromUrl, source: 'from the address' };
   const saved = Number(localStorage.getItem(kStageKey));
@@ -39,8 +49,9 @@ function initialStage(info) {
 }
 
 // What the bridge says about itself at /bridge.json: {websocket, target, stage (null when it
-// does not know), max_message_bytes (the largest WebSocket message, one whole frame)}. Null
-// when it says nothing; the page then works with defaults.
+// does not know), stage_source ('server', 'option' or null), max_message_bytes (the largest
+// WebSocket message, one whole frame)}. Null when it says nothing; the page then works with
+// defaults.
 async function fetchBridgeInfo() {
   try {
     const response = await fetch('bridge.json', { cache: 'no-store' });
@@ -95,8 +106,13 @@ class Viewer {
     this.stageSelect.value = String(stage);
     $('stage-source').textContent = `(${source})`;
     this.stageSelect.addEventListener('change', () => {
-      $('stage-source').textContent = isStage(info?.stage) && Number(this.stageSelect.value) !== info.stage
-                                          ? `(the server runs stage ${info.stage}!)` : '';
+      const picked = Number(this.stageSelect.value);
+      let warning = '';
+      if (isStage(info?.stage) && picked !== info.stage) {
+        warning = info.stage_source === 'server' ? `(the server runs stage ${info.stage}!)`
+                                                 : `(chat-bridge was told stage ${info.stage})`;
+      }
+      $('stage-source').textContent = warning;
       this.setStage(Number(this.stageSelect.value));
     });
 
