@@ -4,8 +4,8 @@
 // the page and checks what a student relies on: the page loads with no script error, console
 // error, failed request or request to another origin; it sends a multi-byte UTF-8 message and
 // the hex cells of the frame's length prefix show the message's length in BYTES, big-endian; the
-// history shows the message (also after a reload, from the server); the page says where the
-// preselected stage came from; a posted
+// history shows the message (also after a reload, from the server) and the chat caption counts
+// what the list shows; the page says where the preselected stage came from; a posted
 // `<img src=x onerror=...>` shows as literal text and runs nothing; clicking a byte selects its
 // frame, the direction filter hides a direction, and step mode walks the kit's decoder through
 // its states one byte at a time.
@@ -20,7 +20,8 @@ const path = require('node:path');
 const { launchBrowser } = require('./browser_support');
 const { startChatWithViewer } = require('./server_process');
 const {
-  Scenario, checkSelectionAndFilter, checkStepMode, expectConnectionOk, expectHistoryEndsWith,
+  Scenario, checkSelectionAndFilter, checkStepMode, expectCaptionCountsTheList, expectConnectionOk,
+  expectHistoryEndsWith,
   expectNothingRan, expectSentFrame, hexCells, historyMessages, loadPage, selectConnection, send,
 } = require('./page_checks');
 
@@ -43,6 +44,7 @@ async function runHistoryStage(scenario, page, url, stage, stageSource, screensh
   await loadPage(scenario, page, url, stage, stageSource);
   await expectConnectionOk(page, 1);
   scenario.expectEqual('the history of a new server', [], await historyMessages(page));
+  await expectCaptionCountsTheList(scenario, page, 'the history of a new server');
 
   scenario.step(`send ${JSON.stringify(kMessage)}`);
   await send(page, kMessage);
@@ -52,6 +54,8 @@ async function runHistoryStage(scenario, page, url, stage, stageSource, screensh
   scenario.step('the history shows the message');
   await expectHistoryEndsWith(scenario, page, [kMessage], stage === 3 ? 'after the acknowledgement'
                                                                       : 'after the automatic refresh');
+  await expectCaptionCountsTheList(scenario, page, stage === 3 ? 'after the acknowledgement'
+                                                               : 'after the automatic refresh');
   if (stage === 3) {
     const meta = await page.locator('#history li.new .meta').last().textContent();
     scenario.expect(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d · \S+$/.test(meta),
@@ -62,6 +66,7 @@ async function runHistoryStage(scenario, page, url, stage, stageSource, screensh
   await send(page, kHostile);
   await expectConnectionOk(page, stage === 2 ? 4 : 3);
   await expectHistoryEndsWith(scenario, page, [kMessage, kHostile], 'after posting markup');
+  await expectCaptionCountsTheList(scenario, page, 'after posting markup');
   await page.locator('#byte-view .chunk.c2s .note').first().click();
   await expectNothingRan(scenario, page);
 
@@ -69,6 +74,7 @@ async function runHistoryStage(scenario, page, url, stage, stageSource, screensh
   await loadPage(scenario, page, url, stage);
   await expectConnectionOk(page, 1);
   scenario.expectEqual('the history after a reload', [kMessage, kHostile], await historyMessages(page));
+  await expectCaptionCountsTheList(scenario, page, 'after a reload');
   await expectNothingRan(scenario, page);
 
   scenario.step('select a frame by clicking a byte; filter a direction');

@@ -17,6 +17,10 @@ export class ChatPanel {
     this.maxMessageBytes = maxMessageBytes;
     this.stage = 3;
     this.sentLocally = [];
+    // What the list shows, for the caption: {count, connections (ids, in order), time}; null
+    // before the first history.
+    this.shown = null;
+    this.problem = '';  // Why the latest history could not be read, if it could not.
     elements.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = elements.input.value;
@@ -36,6 +40,8 @@ export class ChatPanel {
     this.elements.refresh.disabled = stage === 1;
     this.elements.history.replaceChildren();
     this.elements.caption.classList.remove('bad');
+    this.shown = null;
+    this.problem = '';
     if (stage === 1) {
       this.elements.caption.textContent =
           'Stage 1: the server never sends the history. Messages this page sent:';
@@ -60,10 +66,9 @@ export class ChatPanel {
   showHistory(items, { conversationId, time }) {
     const list = this.elements.history;
     list.replaceChildren();
-    this.elements.caption.classList.remove('bad');
-    this.elements.caption.textContent =
-        `${plural(items.length, 'message')}, as connection #${conversationId} received them at ` +
-        `${formatClock(time)}`;
+    this.shown = { count: items.length, connections: [conversationId], time };
+    this.problem = '';
+    this.renderCaption();
     if (items.length === 0) {
       list.append(el('li', { className: 'empty', text: 'The history is empty: be the first to post.' }));
       return;
@@ -72,18 +77,43 @@ export class ChatPanel {
     list.scrollTop = list.scrollHeight;
   }
 
-  // The history could not be read (the list keeps what it showed before, if anything).
+  // The history could not be read (the list keeps what it showed before, if anything, and the
+  // caption still says what that is).
   showHistoryProblem(text) {
-    this.elements.caption.textContent = text;
-    this.elements.caption.classList.add('bad');
+    this.problem = text;
+    this.renderCaption();
   }
 
-  // Adds one item (the stage-3 acknowledgement: the post as stored) to the end of the list.
-  appendItem(bytes) {
+  // Adds one item (the stage-3 acknowledgement: the post as stored, which connection
+  // #conversationId received at `time`) to the end of the list; the caption counts it.
+  appendItem(bytes, { conversationId, time }) {
     const list = this.elements.history;
     list.querySelector('.empty')?.remove();
     list.append(this.item(bytes, true));
     list.scrollTop = list.scrollHeight;
+    this.shown ??= { count: 0, connections: [], time };
+    this.shown.count += 1;
+    if (!this.shown.connections.includes(conversationId)) this.shown.connections.push(conversationId);
+    this.shown.time = time;
+    this.renderCaption();
+  }
+
+  // The caption says what the list shows, counted from the same records the list was built
+  // from: "3 messages, as connection #2 received them at 10:15:02.123" (the time of the last),
+  // after the problem with the latest history if there was one.
+  renderCaption() {
+    const caption = this.elements.caption;
+    caption.classList.toggle('bad', this.problem !== '');
+    if (!this.shown) {
+      caption.textContent = this.problem || 'Waiting for the history…';
+      return;
+    }
+    const { count, connections, time } = this.shown;
+    const ids = connections.map((id) => `#${id}`);
+    const who = ids.length === 1 ? `connection ${ids[0]}`
+                                 : `connections ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+    const shown = `${plural(count, 'message')}, as ${who} received them at ${formatClock(time)}`;
+    caption.textContent = this.problem ? `${this.problem}. The list below: ${shown}` : shown;
   }
 
   // Stage 1: the server shows nothing back, so the panel lists what this page sent.

@@ -189,7 +189,7 @@ class Viewer {
 
   onAck(conversation, frame) {
     if (conversation.id < this.historySource || conversation.stage !== this.stage) return;
-    this.chat.appendItem(frame.message);
+    this.chat.appendItem(frame.message, { conversationId: conversation.id, time: frame.doneAt ?? Date.now() });
   }
 
   onEnd(conversation) {
