@@ -10,7 +10,7 @@
 import { kFrameHeaderBytes } from './codec.js';
 import {
   Direction, asciiChar, directionArrow, directionLabel, el, formatClock, formatDelta, hex2,
-  hexBytes, hexOffset, plural, quote,
+  hexBytes, hexOffset, plural, quotePayload,
 } from './dom.js';
 import { ByteRole } from './wire.js';
 
@@ -205,7 +205,7 @@ function frameNote(stream, frame, chunk, selected) {
                ` → length ${frame.payloadLength}`);
   }
   if (frame.status === 'done') {
-    parts.push(' · ', el('span', { className: 'text', text: quote(frame.text, 48) }));
+    parts.push(' · ', el('span', { className: 'text', text: quotePayload(frame.message, 48) }));
     if (frame.role) parts.push(el('span', { className: 'role', text: ` · ${frame.role}` }));
   } else if (frame.status === 'failed') {
     parts.push(` · rejected: ${frame.errorText}`);
@@ -227,7 +227,7 @@ function continuationNote(stream, frame, chunk, selected) {
   const classes = `note${frame.index === selected ? ' sel' : ''}`;
   const done = frame.lastChunk === chunk.index && frame.status !== 'partial';
   const text = `frame ${frame.index + 1} continues from message ${frame.firstChunk + 1}` +
-               (done ? (frame.status === 'done' ? ` and is complete: ${quote(frame.text, 40)}`
+               (done ? (frame.status === 'done' ? ` and is complete: ${quotePayload(frame.message, 40)}`
                                                 : ` and is rejected: ${frame.errorText}`)
                      : ' …');
   return el('li', { className: classes, dataset, text });

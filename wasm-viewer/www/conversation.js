@@ -9,7 +9,7 @@
 // once the WebSocket is closed and the outcome is known.
 
 import { kDefaultMaxMessageBytes } from './codec.js';
-import { Direction, directionLabel, now, plural, quote } from './dom.js';
+import { Direction, directionLabel, now, plural, quote, quotePayload } from './dom.js';
 import { WireStream } from './wire.js';
 
 // Why the conversation was opened.
@@ -204,7 +204,7 @@ export class Conversation extends EventTarget {
         if (count === null) {
           frame.role = 'count frame that is not a count';
           reactions.push(() => this.fail('the first frame should hold the history count in ' +
-                                         `decimal digits, got ${quote(frame.text)}`));
+                                         `decimal digits, got ${quotePayload(frame.message)}`));
           this.expect = Expect.end;
           return;
         }

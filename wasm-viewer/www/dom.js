@@ -74,6 +74,35 @@ export function quote(text, max = 40) {
   return `“${shown.replace(/\n/g, '⏎')}”`;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// Control characters other than tab and line breaks: they show as nothing, or as boxes.
+const kUnprintable = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+// Bytes quoted in hex at most, in a sentence.
+const kMaxQuotedHexBytes = 16;
+
+// A payload (Uint8Array) as a string when it is printable text (UTF-8 without control
+// characters other than tab and line breaks), else null.
+export function printableText(bytes) {
+  let text;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return null;  // Not UTF-8.
+  }
+  return kUnprintable.test(text) ? null : text;
+}
+
+// A received payload (Uint8Array) for a sentence: quoted like quote() when it is printable text,
+// else its bytes in hex, so that a count sent as a binary number reads
+// `4 bytes 00 00 00 05 (not text)` rather than as four invisible characters.
+export function quotePayload(bytes, max = 40) {
+  const text = printableText(bytes);
+  if (text !== null) return quote(text, max);
+  const shown = hexBytes(bytes.subarray(0, kMaxQuotedHexBytes));
+  const more = bytes.length > kMaxQuotedHexBytes ? ' …' : '';
+  return `${plural(bytes.length, 'byte')} ${shown}${more} (not text)`;
+}
+
 // The direction names the page uses everywhere.
 export const Direction = Object.freeze({
   clientToServer: 'c2s',

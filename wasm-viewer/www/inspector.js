@@ -4,7 +4,9 @@
 // bytes, not characters" is visible), a stage-3 post split into time, host and message.
 
 import { kFrameHeaderBytes } from './codec.js';
-import { directionArrow, directionLabel, el, hex2, hexBytes, hexOffset, plural } from './dom.js';
+import {
+  directionArrow, directionLabel, el, hex2, hexBytes, hexOffset, plural, printableText, quotePayload,
+} from './dom.js';
 
 // Characters shown one by one; longer messages show the first ones.
 const kMaxCharacters = 48;
@@ -62,7 +64,9 @@ export function renderInspector(container, codec, stream, frame, focusOffset) {
                      el('dt', { text: 'post host' }), el('dd', { className: 'mono', text: post.host }));
     container.append(postFacts);
   }
-  container.append(el('p', { className: 'message-text', text: frame.text }));
+  // Text as it is; bytes that are not printable text in hex, which says more than blank boxes.
+  container.append(el('p', { className: 'message-text',
+                             text: printableText(frame.message) ?? quotePayload(frame.message) }));
   container.append(characters(frame));
 }
 

@@ -3,8 +3,8 @@
 // length k/4, reading payload i/N, frame done, failed. "Back" re-feeds a new decoder all bytes
 // but the last, so every state shown is one the decoder really reached.
 
-import { Codec, State } from './codec.js';
-import { Direction, asciiChar, el, hex2, plural, quote } from './dom.js';
+import { State } from './codec.js';
+import { Direction, asciiChar, el, hex2, plural, quotePayload } from './dom.js';
 
 const kPlayIntervalMs = 500;
 const kMaxLogEntries = 300;
@@ -151,7 +151,7 @@ export class StepMode {
     } else if (s.state === State.readingPayload) {
       big.textContent = `${s.stateName} ${s.payloadBytesRead}/${s.payloadLength}`;
     } else if (s.state === State.frameDone) {
-      big.textContent = `${s.stateName}: ${quote(Codec.text(s.message), 28)}`;
+      big.textContent = `${s.stateName}: ${quotePayload(s.message, 28)}`;
       big.classList.add('done');
     } else {
       big.textContent = s.stateName;
@@ -194,7 +194,7 @@ function logEntry({ offset, byte, snapshot: s }) {
   if (s.state === State.readingLength) what += ` ${s.lengthBytesRead}/4`;
   else if (s.state === State.readingPayload) what += ` ${s.payloadBytesRead}/${s.payloadLength}`;
   else if (s.state === State.frameDone) {
-    what += `: ${quote(Codec.text(s.message), 24)}`;
+    what += `: ${quotePayload(s.message, 24)}`;
     cls = 'done';
   } else {
     what += `: ${s.errorText}`;
