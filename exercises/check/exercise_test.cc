@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "exercises/check/client_probe.h"
 #include "exercises/check/hints.h"
 #include "kit/blocking/socket.h"
 #include "kit/protocol/stage.h"
@@ -108,7 +109,26 @@ ClientTest::ClientTest() {
   });
 }
 
+bool ClientTest::client_command_runs() {
+  const ClientProbe& probe = probe_client_command(loop_);
+  switch (probe.outcome) {
+    case ClientProbe::Outcome::kConnected:
+    case ClientProbe::Outcome::kNotRun:
+      return true;
+    case ClientProbe::Outcome::kEnded:
+    case ClientProbe::Outcome::kNeverConnected:
+      break;
+  }
+  log_.step(probe.step);
+  return log_.fail(probe.headline, probe.details, probe.hint);
+}
+
 bool ClientTest::expect_failure_when_nobody_listens() {
+  if (!client_command_runs()) return false;
+  const ClientProbe& trial = probe_client_command(loop_);
+  if (trial.outcome == ClientProbe::Outcome::kConnected) {
+    log_.step(trial.step + ", so it is a client: a failure to connect is its own to report");
+  }
   int port = 0;
   {
     // A port that was free a moment ago and has no listener now.
@@ -121,13 +141,27 @@ bool ClientTest::expect_failure_when_nobody_listens() {
 }
 
 std::unique_ptr<Endpoint<ScriptedConnection>> ClientTest::start_client(const std::string& message) {
+  if (!client_command_runs()) return nullptr;
   if (!scripted_.listening()) {
     log_.fail("the scripted server could not listen: " + scripted_.last_error());
     return nullptr;
   }
   log_.step("the scripted server listens on 127.0.0.1:" + std::to_string(scripted_.port()));
   if (!client_.start(scripted_.port(), message)) return nullptr;
-  connection_ = scripted_.accept(kExpectTimeout);
+  // Waits for the connection, or for the client to end without one: a client that is gone will
+  // not connect, however long the check waits.
+  loop_.run_until([&] { return scripted_.connections_accepted() > 0 || !client_.running(); },
+                  kExpectTimeout);
+  // A client that connects and exits at once: its connection may still wait in the listener's
+  // backlog when its exit is seen. accept() returns at once when the connection was taken.
+  connection_ = scripted_.accept(kQuietPeriod);
+  if (connection_ == nullptr && !client_.running()) {
+    log_.fail("the client ended before it connected to the scripted server", "",
+              "a client connects to --host and --port (here 127.0.0.1 and " +
+                  std::to_string(scripted_.port()) +
+                  ") first; its exit status and standard error (below) say why it stopped.");
+    return nullptr;
+  }
   if (connection_ == nullptr) {
     log_.fail("the client did not connect to the scripted server within 5 s", "",
               "the client connects to --host and --port (here 127.0.0.1 and " +

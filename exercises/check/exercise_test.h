@@ -73,8 +73,14 @@ class ClientTest : public ExerciseTest {
   // Starts the client with `message` and waits for it to connect to the scripted server.
   // nullptr once the failure is reported.
   std::unique_ptr<Endpoint<ScriptedConnection>> start_client(const std::string& message);
-  // Runs the client against a port where nothing listens: it must exit non-zero by itself.
+  // Runs the client against a port where nothing listens: it must exit non-zero by itself. That
+  // proves something only of a real client, so it also needs the trial run (client_probe.h) to
+  // have seen the client connect.
   bool expect_failure_when_nobody_listens();
+  // False, once reported, when the trial run of the client command showed that it cannot be the
+  // client under test (it does not start, or never connects): every client check then fails at
+  // once with that one report, instead of waiting for a program that is gone.
+  bool client_command_runs();
 
   ScriptedServer scripted_{loop_};
   ClientProcess client_{loop_, log_};

@@ -106,22 +106,6 @@ PrintedHistory last_printed_history(const std::string& output) {
   return history;
 }
 
-// Output lines can be a whole 1 MiB message long; failure reports show their start only.
-std::string clip_lines(const std::string& text, std::size_t max_line = 300) {
-  std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::size_t length = end - start;
-    out.append(text, start, std::min(length, max_line));
-    if (length > max_line) out += "... (" + std::to_string(length) + " characters in all)";
-    if (end < text.size()) out += '\n';
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string signal_text(int signum) {
   switch (signum) {
     case SIGKILL:
@@ -137,6 +121,28 @@ std::string signal_text(int signum) {
 }
 
 }  // namespace
+
+std::string clip_lines(const std::string& text, std::size_t max_line) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::size_t length = end - start;
+    out.append(text, start, std::min(length, max_line));
+    if (length > max_line) out += "... (" + std::to_string(length) + " characters in all)";
+    if (end < text.size()) out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> client_argv(int port, const std::string& message, std::string* error) {
+  std::vector<std::string> argv = split_command(check_config().client_command, error);
+  if (argv.empty()) return argv;
+  return substitute(argv,
+                    {{"host", "127.0.0.1"}, {"port", std::to_string(port)}, {"message", message}});
+}
 
 ServerProcess::ServerProcess(TestLoop& loop, StepLog& log) : loop_(loop), log_(log) {
   log_.add_context([this] { return context(); });
@@ -286,10 +292,8 @@ std::string ClientProcess::context() const {
 
 bool ClientProcess::start(int port, const std::string& message) {
   std::string error;
-  std::vector<std::string> argv = split_command(check_config().client_command, &error);
+  const std::vector<std::string> argv = client_argv(port, message, &error);
   if (argv.empty()) return log_.fail("cannot use the client command (--client-cmd): " + error);
-  argv = substitute(argv,
-                    {{"host", "127.0.0.1"}, {"port", std::to_string(port)}, {"message", message}});
   ChildProcess::Options options;
   options.argv = argv;
   process_ = std::make_unique<ChildProcess>(loop_, options);

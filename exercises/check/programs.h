@@ -25,6 +25,14 @@ namespace chatkit::exercises {
 using chatkit::testing::ChildProcess;
 using chatkit::testing::ExitStatus;
 
+// The client command (--client-cmd) for one run: {host} is 127.0.0.1, {port} `port`, {message}
+// `message`. Empty, with *error, when the command cannot be split (an unterminated quote).
+std::vector<std::string> client_argv(int port, const std::string& message, std::string* error);
+
+// `text` with every line past `max_line` characters cut short: output lines can be a whole 1 MiB
+// message long, and failure reports show their start only.
+std::string clip_lines(const std::string& text, std::size_t max_line = 300);
+
 class ServerProcess {
  public:
   ServerProcess(TestLoop& loop, StepLog& log);
@@ -75,6 +83,8 @@ class ClientProcess {
   bool expect_exit(bool success, const std::string& why, milliseconds timeout = kExpectTimeout);
   // Expects standard output to have, in this order, a line ending with each of `texts`.
   bool expect_printed(const std::vector<std::string>& texts, const std::string& what);
+  // True from a successful start until the client has ended.
+  bool running() const { return process_ && process_->running(); }
 
  private:
   std::string context() const;

@@ -169,5 +169,48 @@ TEST(CheckProgram, RefusesASummaryFolderItCannotCreateBeforeRunningAnyCheck) {
   EXPECT_NE(check.err.find("not a folder"), std::string::npos) << check.err;
 }
 
+// Issue 11, point 6: a client command that cannot start is one clear failure per client check,
+// reported at once, and "exits non-zero when no server listens" does not pass for it.
+void expect_every_client_check_fails_at_once(const std::string& client_command,
+                                             const std::string& its_error) {
+  TempDir dir;
+  const ProgramRun check = run({CHATKIT_STAGE1_CHECK, "--only", "client", "--client-cmd",
+                                client_command, "--summary-json", dir.file("summary.json")},
+                               dir.path());
+  ASSERT_TRUE(exited_with(check, 1)) << check.described;
+  const nlohmann::json summary = summary_of(dir.file("summary.json"));
+  ASSERT_EQ(summary.value("total", 0), 6) << summary.dump(2);
+  EXPECT_EQ(summary.value("failed", 0), 6) << check.out;
+  for (const nlohmann::json& test : summary["tests"]) {
+    const std::string name = test.value("name", "");
+    const std::string message = test.value("message", "");
+    EXPECT_EQ(test.value("status", ""), "failed") << name << "\n" << message;
+    // The summary shows each check's first line: that line says why, in the program's own words.
+    const std::string headline = message.substr(0, message.find('\n'));
+    EXPECT_EQ(headline.rfind("the client command could not start: ", 0), 0u) << name << "\n"
+                                                                             << message;
+    EXPECT_NE(headline.find(its_error), std::string::npos) << name << "\n" << message;
+    EXPECT_NE(message.find("Hint: "), std::string::npos) << name << "\n" << message;
+    EXPECT_EQ(message.find("within 5 s"), std::string::npos)
+        << name << " waited for a client that had already ended:\n"
+        << message;
+  }
+}
+
+TEST(CheckProgram, AClientThatRejectsItsCommandLineFailsEveryClientCheckAtOnce) {
+  // The starter client with an option it does not know: it exits at once (CLI11 says why).
+  expect_every_client_check_fails_at_once(
+      quoted(CHATKIT_STAGE1_CLIENT) +
+          " --host {host} --port {port} --message {message} --no-such-option",
+      "The following argument was not expected: --no-such-option");
+}
+
+#ifdef CHATKIT_PYTHON_EXECUTABLE
+TEST(CheckProgram, AMissingPythonScriptFailsEveryClientCheckAtOnce) {
+  expect_every_client_check_fails_at_once(
+      quoted(CHATKIT_PYTHON_EXECUTABLE) + " missing.py {host} {port} {message}", "can't open file");
+}
+#endif
+
 }  // namespace
 }  // namespace chatkit::exercises
