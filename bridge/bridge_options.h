@@ -57,7 +57,7 @@ struct WebBridgeOptions {
   std::chrono::milliseconds request_timeout{10000};
   // An idle keep-alive connection is closed after this time.
   std::chrono::milliseconds keep_alive_timeout{15000};
-  // Connecting to the chat server may take this long before the upgrade fails with 504.
+  // Connecting to the chat server may take this long before the WebSocket is closed with 1014.
   std::chrono::milliseconds connect_timeout{5000};
   // After sending a close frame, the bridge waits this long for the browser's close frame.
   std::chrono::milliseconds close_timeout{2000};

@@ -74,11 +74,8 @@ void WebConnection::process_input() {
 }
 
 void WebConnection::on_target_connected(const UvError& error) {
-  if (phase_ != Phase::kConnecting) return;  // Closing already.
-  if (error) {
-    const int status = error.code() == UV_ETIMEDOUT ? 504 : 502;
-    refuse(status, "cannot connect to the chat server at " + bridge_.target_text() + ": " +
-                       error.message());
+  if (phase_ != Phase::kConnecting) {  // Closing already.
+    if (error) relay_->abort();
     return;
   }
   const UvError write_error = client_.write(serialize(accept_response_));
@@ -89,9 +86,18 @@ void WebConnection::on_target_connected(const UvError& error) {
   }
   phase_ = Phase::kWebSocket;
   ++bridge_.mutable_stats().sessions_opened;
-  log("WebSocket open, relaying to the chat server at " + bridge_.target_text());
   std::string early = std::move(input_);
   input_.clear();
+  if (error) {
+    // A refused upgrade would reach the page as a bare close 1006: accept the WebSocket and
+    // close it with the reason instead, which the page can show.
+    log("cannot connect to the chat server at " + bridge_.target_text() + ": " + error.message() +
+        "; WebSocket accepted only to close it with " + std::to_string(kCloseBadGateway));
+    relay_->open_refused(kCloseBadGateway, unreachable_target_reason(bridge_.target_text(), error),
+                         early);
+    return;
+  }
+  log("WebSocket open, relaying to the chat server at " + bridge_.target_text());
   relay_->open(early);
 }
 

@@ -7,14 +7,16 @@
 //   reading a request head --GET file--> responding --keep-alive--> reading ...
 //            |                                \--otherwise--> closing
 //            \--GET /ws--> connecting to the chat server --ok--> 101, WebSocket relay
-//                                         \--failed--> 502/504, closing
+//                                         \--failed--> 101, close 1014 with the reason
 //
 // Every refusal is an HTTP error response with a one-line reason in its body, and the same
 // reason in the bridge's log: 400 (malformed request, path leaving the web root), 403 (Host
 // not a name of this bridge, Origin not allowed), 404, 405 (not GET/HEAD), 408 (head too
 // slow), 413 (a body), 426 (not a WebSocket upgrade at /ws, or another WebSocket version), 431
-// (head too large), 502/504 (chat server unreachable), 503 (too many connections or sessions,
-// or the bridge is stopping).
+// (head too large), 503 (too many connections or sessions, or the bridge is stopping). The one
+// exception is a chat server the bridge cannot reach: a browser hides an HTTP refusal of an
+// upgrade from the page (it sees close 1006 and nothing else), so the bridge accepts the
+// WebSocket and closes it at once with 1014 and the reason ("... connection refused").
 //
 // Lifetime: WebBridge creates a WebConnection with new and calls start(). It lives until its
 // stream, its timer and its relay (if any) are all closed, and then hands itself back to
@@ -102,7 +104,7 @@ class WebConnection final : private TcpStream::Handler, private WebSocketRelay::
   bool keep_alive_ = true;
   bool head_only_ = false;  // The current request is a HEAD.
   FileRead* file_read_ = nullptr;
-  HttpResponse accept_response_;  // The 101, sent once the chat server is connected.
+  HttpResponse accept_response_;  // The 101, sent once the attempt to connect has ended.
   std::unique_ptr<WebSocketRelay> relay_;
   bool session_counted_ = false;
   bool stream_open_ = false;

@@ -110,12 +110,8 @@ void WebConnection::handle_upgrade(const HttpRequest& request, const HostHeader&
   WebSocketRelay::Owner& owner = *this;  // A private base: converted here, not in make_unique.
   relay_ = std::make_unique<WebSocketRelay>(bridge_.loop(), client_, owner, bridge_.relay_limits(),
                                             bridge_.mutable_stats());
-  const UvError error = relay_->connect(bridge_.target());
-  if (error) {
-    relay_->abort();
-    refuse(502, "cannot connect to the chat server at " + bridge_.target_text() + ": " +
-                    error.message());
-  }
+  // A connection attempt that cannot even start ends as one that failed: with close 1014.
+  if (const UvError error = relay_->connect(bridge_.target())) on_target_connected(error);
 }
 
 void WebConnection::serve_bridge_info(bool head_only) {

@@ -39,39 +39,67 @@ UvError WebSocketRelay::connect(const sockaddr* target) {
     timer_.stop();
     deadline_ = Deadline::kNone;
     if (result) {
-      owner_.on_target_connected(result);
-      abort();
+      target_closing_ = true;
+      target_.close();
+      owner_.on_target_connected(result);  // Then open_refused() or abort().
       return;
     }
     target_connected_ = true;
     owner_.on_target_connected(result);
   });
-  if (error) return error;
+  if (error) {
+    target_closing_ = true;
+    target_.close();
+    return error;
+  }
   arm(Deadline::kConnect, limits_.connect_timeout);
   return {};
 }
 
-void WebSocketRelay::open(std::string_view early) {
-  assert(target_connected_ && ws_ == nullptr);
+bool WebSocketRelay::start_websocket() {
   const wslay_event_callbacks callbacks = {on_wslay_recv, on_wslay_send, nullptr,         nullptr,
                                            nullptr,       nullptr,       on_wslay_message};
   if (wslay_event_context_server_init(&ws_, &callbacks, this) != 0) {
     owner_.relay_log("out of memory for the WebSocket");
     close_browser(false);
     close_target_after_writes();
-    return;
+    return false;
   }
   // wslay refuses a larger message by its length field, before reading or buffering its payload.
   wslay_event_config_set_max_recv_msg_length(ws_, limits_.max_message_bytes);
-  UvError error = target_.start_reading();
-  if (!error) error = browser_.start_reading();
-  if (error) {
+  if (const UvError error = browser_.start_reading()) {
+    owner_.relay_log(error.message());
+    close_browser(false);
+    close_target_after_writes();
+    return false;
+  }
+  return true;
+}
+
+void WebSocketRelay::open(std::string_view early) {
+  assert(target_connected_ && ws_ == nullptr);
+  if (const UvError error = target_.start_reading()) {
     owner_.relay_log(error.message());
     close_browser(false);
     close_target_after_writes();
     return;
   }
+  if (!start_websocket()) return;
   if (!early.empty()) on_browser_data(early.data(), early.size());
+}
+
+void WebSocketRelay::open_refused(std::uint16_t code, std::string_view reason,
+                                  std::string_view early) {
+  assert(!target_connected_ && ws_ == nullptr);
+  if (!start_websocket()) return;
+  // Once the close is queued, wslay still reads the browser's frames until its close arrives;
+  // handle_message() relays none of them.
+  close_websocket(code, std::string(reason));
+  if (early.empty()) {
+    pump();
+  } else {
+    on_browser_data(early.data(), early.size());  // Pumps too.
+  }
 }
 
 // ---- The browser's side -------------------------------------------------------------------

@@ -29,10 +29,10 @@
 // connections get `teardown_timeout` to deliver their last bytes; then they are closed regardless.
 //
 // Lifetime: owned by a WebConnection, which owns the browser's TcpStream and forwards its
-// events here. connect() and then open(); Owner::on_relay_closed() runs once every handle of the
-// relay (the chat-server stream and its timer) is closed, which is after the browser's stream
-// has closed (on_browser_closed()) or the connection attempt failed; only then may the owner
-// destroy the relay.
+// events here. connect() and then open() (or open_refused(), or abort()); Owner::on_relay_closed()
+// runs once every handle of the relay (the chat-server stream and its timer) is closed, which is
+// after the browser's stream has closed (on_browser_closed()) or the connection attempt failed;
+// only then may the owner destroy the relay.
 #ifndef CHATKIT_BRIDGE_WEBSOCKET_RELAY_H_
 #define CHATKIT_BRIDGE_WEBSOCKET_RELAY_H_
 
@@ -53,6 +53,17 @@ namespace chatkit {
 // Close codes the bridge sends besides RFC 6455's own (1000 normal, 1001 going away, 1003 text
 // refused, 1008 data after half-close, 1009 too big, 1011 internal error).
 inline constexpr std::uint16_t kCloseTargetReset = 4000;  // The chat server reset the connection.
+// The chat server could not be reached (IANA's "Bad Gateway"): the bridge accepts the WebSocket
+// only to say why, because a browser shows the page nothing of a refused upgrade but code 1006.
+inline constexpr std::uint16_t kCloseBadGateway = 1014;
+
+// `text` cut to the 123 bytes a close frame's reason has room for (RFC 6455, section 5.5), at a
+// character boundary: a browser fails a connection whose close reason is not valid UTF-8.
+std::string close_reason_text(std::string_view text);
+// The reason of close 1014 when the chat server at `target` could not be reached: "cannot reach
+// the chat server at 127.0.0.1:10000: connection refused (ECONNREFUSED)"; without the target
+// when the whole would not fit in a close frame, so that the failure itself is never cut off.
+std::string unreachable_target_reason(std::string_view target, const UvError& error);
 
 struct RelayLimits {
   std::size_t max_message_bytes = 0;
@@ -74,8 +85,8 @@ class WebSocketRelay final : private TcpStream::Handler {
    public:
     virtual ~Owner() = default;
     // The attempt to reach the chat server ended: error empty = connected (the owner now sends
-    // the 101 response and calls open()), else the owner refuses the upgrade (502, or 504 when
-    // error.code() is UV_ETIMEDOUT) and the relay closes by itself.
+    // the 101 response and calls open()); else the owner either sends the 101 response and
+    // calls open_refused() to tell the browser why over the WebSocket, or calls abort().
     virtual void on_target_connected(const UvError& error) = 0;
     // One line for the log about this session.
     virtual void relay_log(const std::string& text) = 0;
@@ -90,12 +101,17 @@ class WebSocketRelay final : private TcpStream::Handler {
   WebSocketRelay& operator=(const WebSocketRelay&) = delete;
 
   // Connects to the chat server. Returns an error if the attempt cannot start (then nothing is
-  // reported, and the relay must still be closed with abort()); otherwise
-  // Owner::on_target_connected reports the outcome, within the connect timeout.
+  // reported, and the owner goes on as after Owner::on_target_connected with that error: 101
+  // and open_refused(), or abort()); otherwise Owner::on_target_connected reports the outcome,
+  // within the connect timeout.
   UvError connect(const sockaddr* target);
   // Starts relaying, after the 101 response was queued on the browser's stream. `early` holds
   // bytes the browser sent after its upgrade request (already WebSocket frames).
   void open(std::string_view early);
+  // Instead of open(), after a failed connect: the WebSocket (101 queued) only carries a close
+  // frame with `code` and `reason` (cut to fit, see close_reason_text), reads the browser's
+  // answer (dropping any data before it) and ends as any closing session does.
+  void open_refused(std::uint16_t code, std::string_view reason, std::string_view early);
 
   // The browser's stream, forwarded by the owner.
   void on_browser_data(const char* data, std::size_t size);
@@ -127,6 +143,9 @@ class WebSocketRelay final : private TcpStream::Handler {
   // The deadline of the current wait passed (connect, close handshake, stall, teardown).
   void on_deadline();
 
+  // Creates the wslay context and starts reading the browser; false (the relay closing) if
+  // either fails.
+  bool start_websocket();
   void handle_message(const wslay_event_on_msg_recv_arg& arg);
   // Queues a close frame (`code`, `reason`); later browser messages are not relayed. Does not
   // send: it may run inside wslay_event_recv(), and the caller pumps afterwards.

@@ -31,6 +31,23 @@ UvError throttle(TcpStream& reader, bool* paused, std::size_t queued, std::size_
 
 }  // namespace
 
+std::string close_reason_text(std::string_view text) {
+  if (text.size() <= kMaxCloseReason) return std::string(text);
+  std::size_t end = kMaxCloseReason;
+  // Back up over continuation bytes (10xxxxxx) to the start of the character that would be cut.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
+std::string unreachable_target_reason(std::string_view target, const UvError& error) {
+  const std::string failure =
+      std::string(uv_strerror(error.code())) + " (" + uv_err_name(error.code()) + ")";
+  std::string reason = "cannot reach the chat server at " + std::string(target) + ": " + failure;
+  // The page shows the target anyway (/bridge.json); the failure is what it cannot know.
+  if (reason.size() > kMaxCloseReason) reason = "cannot reach the chat server: " + failure;
+  return close_reason_text(reason);
+}
+
 ssize_t WebSocketRelay::on_wslay_send(wslay_event_context_ptr ctx, const std::uint8_t* data,
                                       std::size_t len, int, void* user_data) {
   auto* self = static_cast<WebSocketRelay*>(user_data);
@@ -50,7 +67,7 @@ void WebSocketRelay::close_websocket(std::uint16_t code, const std::string& reas
   if (ws_ == nullptr || ws_closing_) return;
   ws_closing_ = true;
   close_pending_ = false;
-  const std::string text = reason.substr(0, kMaxCloseReason);
+  const std::string text = close_reason_text(reason);
   wslay_event_queue_close(ws_, code, reinterpret_cast<const std::uint8_t*>(text.data()),
                           text.size());
 }
@@ -76,7 +93,9 @@ void WebSocketRelay::pump() {
     } else if (wslay_event_get_close_sent(ws_)) {
       // No chat byte can reach the browser after the close frame: the chat server gets FIN.
       close_target_after_writes();
-      if (wslay_event_get_close_received(ws_) || browser_ended_) {
+      // wslay also stops reading at a close frame it takes for invalid, such as a browser's echo
+      // of 1014 (a code newer than wslay's list): no close will be received then, so no wait.
+      if (wslay_event_get_close_received(ws_) || browser_ended_ || !wslay_event_want_read(ws_)) {
         close_browser(true);
       } else if (!close_handshake_timed_) {
         // Wait for the browser's close frame (reading on, so that nothing unread makes the
@@ -185,9 +204,8 @@ void WebSocketRelay::on_deadline() {
       // Closing the stream cancels the connect, whose callback then does not run.
       target_closing_ = true;
       target_.close();
-      owner_.on_target_connected(UvError("connect", UV_ETIMEDOUT));
-      timer_.close();
-      maybe_closed();
+      owner_.on_target_connected(
+          UvError("connect", UV_ETIMEDOUT));  // Then open_refused() or abort().
       return;
     case Deadline::kStall: {
       const bool browser_stalled = target_paused_;  // The browser is not taking bytes.

@@ -12,6 +12,7 @@
 #include "bridge/request_path.h"
 #include "bridge/target_address.h"
 #include "bridge/websocket_handshake.h"
+#include "bridge/websocket_relay.h"
 
 namespace chatkit {
 namespace {
@@ -101,6 +102,32 @@ TEST(WebSocketHandshake, RefusesTwoDifferentKeys) {
 }
 
 // ---- Request heads --------------------------------------------------------------------------
+
+// ---- Close reasons ----------------------------------------------------------------------------
+
+TEST(CloseReason, FitsACloseFrameAndNeverCutsACharacter) {
+  EXPECT_EQ(close_reason_text("short"), "short");
+  const std::string ascii(200, 'a');
+  EXPECT_EQ(close_reason_text(ascii), std::string(123, 'a'));
+  // 122 ASCII bytes and a 2-byte "é": the é does not fit whole, so it goes entirely.
+  const std::string cut = std::string(122, 'a') + "\xc3\xa9" + "bc";
+  EXPECT_EQ(close_reason_text(cut), std::string(122, 'a'));
+  // "✓" is 3 bytes: 41 of them are exactly 123 bytes.
+  std::string checks;
+  for (int i = 0; i < 42; ++i) checks += "\xe2\x9c\x93";
+  EXPECT_EQ(close_reason_text(checks), checks.substr(0, 123));
+}
+
+TEST(CloseReason, AnUnreachableChatServerIsNamedWithTheFailureWhenItFits) {
+  const UvError refused("connect", UV_ECONNREFUSED);
+  EXPECT_EQ(unreachable_target_reason("127.0.0.1:10000", refused),
+            "cannot reach the chat server at 127.0.0.1:10000: connection refused (ECONNREFUSED)");
+  // A long host name would push the failure out of the 123 bytes: the failure stays.
+  const std::string host(120, 'h');
+  const std::string reason = unreachable_target_reason(host + ".lab:10000", refused);
+  EXPECT_LE(reason.size(), 123u) << reason;
+  EXPECT_NE(reason.find("connection refused (ECONNREFUSED)"), std::string::npos) << reason;
+}
 
 TEST(HttpRequestReader, ReadsAHeadSplitAtEveryByteAndLeavesWhatFollows) {
   const std::string head =

@@ -4,6 +4,8 @@
 //  1. A stage-2 "server" (a stand-in in this file) that sends its history count as a binary
 //     number, 00 00 00 05, instead of the digits "5": the page quotes the payload as bytes in
 //     hex ("got 4 bytes 00 00 00 05 (not text)"), not as invisible characters.
+//  2. The same server stopped: the bridge cannot reach it, and the page shows why ("connection
+//     refused", the reason the bridge sends with close 1014), not only "close 1006".
 //
 // Usage: node viewer_faults_test.js --bridge PATH --chromium PATH --artifacts DIR
 'use strict';
@@ -30,7 +32,7 @@ function parseArguments(argv) {
 }
 
 // A chat server that answers every connection with kBinaryCountFrame. Resolves to
-// {port, stop()}; stop() closes the listener and every connection.
+// {port, stop()}; stop() closes the listener and every connection, so the port refuses.
 async function startBinaryCountServer() {
   const sockets = new Set();
   const server = net.createServer((socket) => {
@@ -80,6 +82,22 @@ async function run(scenario, page, url, fake) {
   const note = await page.locator('#byte-view .chunk.s2c .note[data-note-frame="0"]').first().textContent();
   expectIncludes(scenario, 'the byte view\'s note for frame 1', note, kBinaryCountText);
 
+  scenario.step('stop the server; refresh: the bridge cannot reach it');
+  await fake.stop();
+  await page.locator('#refresh').click();
+  const second = await connectionOutcome(page, 2);
+  scenario.expect(second.className.includes('state-bad'),
+                  `connection #2 should fail, the server is gone; it says ${second.title}`);
+  for (const needle of ['connection refused', 'WebSocket close 1014']) {
+    expectIncludes(scenario, 'connection #2\'s outcome', second.title, needle,
+                   'the bridge closes the WebSocket with 1014 and the reason; the page shows it');
+  }
+  await page.locator('#connections button[data-conversation="2"]').click();
+  expectIncludes(scenario, 'the chat caption', await page.locator('#history-caption').textContent(),
+                 'connection refused');
+  const timeline = (await page.locator('#timeline li').allTextContents()).join('\n');
+  scenario.expect(!timeline.includes('the bridge reached the chat server'),
+                  `the timeline of connection #2 must not claim the chat server was reached:\n${timeline}`);
 }
 
 async function main() {

@@ -31,6 +31,11 @@ const Expect = Object.freeze({
 // server runs stage 1 (which sends nothing first).
 const kSilentServerHintMs = 3000;
 
+// The bridge could not reach the chat server (bridge/README.md): it accepted the WebSocket only
+// to close it with this code ("bad gateway") and the reason, such as "cannot reach the chat
+// server at 127.0.0.1:10000: connection refused (ECONNREFUSED)".
+const kCloseBadGateway = 1014;
+
 export class Conversation extends EventTarget {
   // options: id, codec, url (the bridge's ws:// URL), stage (1, 2 or 3), purpose, message (the
   // text to send), chunkSize (0: the whole frame in one WebSocket message, else the size of the
@@ -285,8 +290,14 @@ export class Conversation extends EventTarget {
     clearTimeout(this.silentTimer);
     const code = event.code === 1005 ? 'no status' : String(event.code);
     const reason = event.reason ? ` “${event.reason}”` : '';
-    const who = this.closedByPage ? 'closed by the page'
-                                  : 'closed by the bridge: the chat server ended the TCP connection';
+    let who = this.closedByPage ? 'closed by the page'
+                                : 'closed by the bridge: the chat server ended the TCP connection';
+    if (event.code === kCloseBadGateway) {
+      who = 'closed by the bridge: it could not reach the chat server';
+      // The "open" was only the bridge's way to say why: no TCP connection stood behind it.
+      const open = this.events.find((e) => e.kind === 'open');
+      if (open) open.text = 'WebSocket open, only for the bridge to say why it could not reach the chat server';
+    }
     this.status = 'closed';
     this.events.push({ time: now(), kind: 'close',
                        text: `${who} (WebSocket close ${code}${reason})` });
@@ -296,6 +307,12 @@ export class Conversation extends EventTarget {
   // Decides, once the connection is over, whether the conversation did what it was for.
   concludeOutcome(event) {
     const s2c = this.streams.s2c;
+    if (event.code === kCloseBadGateway) {
+      return this.finish(false, 'could not connect through the bridge: ' +
+                                `${event.reason || 'the bridge could not reach the chat server'} ` +
+                                `(WebSocket close ${event.code})` +
+                                (this.sent ? '; the message went nowhere' : ''));
+    }
     if (this.problem) return this.finish(false, this.problem);
     if (s2c.current) {
       const f = s2c.current;
