@@ -42,7 +42,6 @@ bool ChatServer::start(std::string* error) {
   uv_signal_init(loop_, &sigterm_);
   uv_timer_init(loop_, &grace_timer_);
   listener_.data = sigint_.data = sigterm_.data = grace_timer_.data = this;
-  handles_open_ = true;
 
   if (options_.stage == Stage::kPersisted && !open_store(error)) {
     stop();
@@ -57,6 +56,7 @@ bool ChatServer::start(std::string* error) {
   uv_signal_start(&sigterm_, on_signal, SIGTERM);
   // From now on log lines are written once per loop iteration (server/log.h).
   logger_.batch_on(loop_);
+  enter(Phase::kServing);
   return true;
 }
 
@@ -92,6 +92,14 @@ bool ChatServer::open_store(std::string* error) {
 
 std::string ChatServer::unservable_post_reason(std::string_view post, std::uint64_t number) const {
   // Called for every stored post at start-up: the common case builds no strings.
+  if (post.empty()) {
+    // A NULL read as text, or another program's row: the protocol never stores an empty post,
+    // and the stage-2 exercise tells clients to treat one as an error.
+    return "post " + std::to_string(number) + " of the history in " + options_.data_path +
+           " is empty, which no chat-server stores: the file was changed by another program "
+           "(chat-server --export --data " +
+           options_.data_path + " prints every post; the file was left as it is)";
+  }
   const bool too_long = post.size() > options_.max_message_bytes;
   const Utf8Check utf8 = too_long ? Utf8Check{} : check_utf8(post);
   if (!too_long && utf8.valid) return "";
@@ -137,19 +145,21 @@ bool ChatServer::listen(std::string* error) {
     return false;
   }
   port_ = address_port(reinterpret_cast<const sockaddr*>(&bound));
+  served_ = true;
   logger_.raw("listening on " + format_address(reinterpret_cast<const sockaddr*>(&bound)));
   logger_.log("chat-server stage " + std::to_string(stage_number(options_.stage)) + " (" +
               stage_name(options_.stage) + "), max message " +
               std::to_string(options_.max_message_bytes) + " bytes, idle timeout " +
-              std::to_string(options_.idle_timeout.count() / 1000) + " s");
+              seconds_text(static_cast<std::uint64_t>(options_.idle_timeout.count())));
   logger_.log(limit_.description() + ", frame timeout " +
-              std::to_string(options_.frame_timeout.count()) + " ms");
+              seconds_text(static_cast<std::uint64_t>(options_.frame_timeout.count())));
   if (options_.chaos) {
     logger_.log(describe_chaos(options_.chaos_seed, options_.chaos_drop_percent));
   }
   if (store_) {
     // Logged only now: the first line on stdout is always "listening on".
-    logger_.log("loaded " + std::to_string(history_.size()) + " posts from " + options_.data_path);
+    logger_.log("loaded " + count_of(history_.size(), "post", "posts") + " from " +
+                options_.data_path);
   }
   return true;
 }
@@ -161,7 +171,7 @@ void ChatServer::on_connection(uv_stream_t* listener, int status) {
     self->logger_.log("accept: " + UvError("accept", status).message());
     return;
   }
-  if (self->stopping_) return;
+  if (self->phase_ != Phase::kServing) return;
   if (self->limit_.full(self->connections_.size())) {
     self->limit_.refuse(listener, self->connections_.size());
     return;
@@ -175,7 +185,7 @@ void ChatServer::on_connection(uv_stream_t* listener, int status) {
 void ChatServer::release(Connection* connection) {
   connections_.erase(connection->id());
   delete connection;
-  if (stopping_) maybe_finish_stop();
+  if (phase_ >= Phase::kDraining) maybe_finish_stop();
 }
 
 void ChatServer::append_message(std::string_view message) {
@@ -201,25 +211,25 @@ void ChatServer::store_post(std::uint64_t connection_id, std::string post) {
                    if (found != connections_.end()) found->second->on_post_stored(post, error);
                    if (error && found == connections_.end())
                      logger_.log("post not stored: " + error.message());
-                   if (stopping_) maybe_finish_stop();
+                   if (phase_ >= Phase::kDraining) maybe_finish_stop();
                  });
 }
 
 void ChatServer::on_signal(uv_signal_t* signal, int signum) {
   auto* self = static_cast<ChatServer*>(signal->data);
-  if (self->stopping_) {
+  if (self->phase_ >= Phase::kDraining) {
     self->logger_.log("signal " + std::to_string(signum) + " again: closing every connection now");
     for (auto& [id, connection] : self->connections_) connection->close("second signal");
     return;
   }
   self->logger_.log("signal " + std::to_string(signum) + ": stopping (finishing " +
-                    std::to_string(self->connections_.size()) + " connections)");
+                    count_of(self->connections_.size(), "connection", "connections") + ")");
   self->stop();
 }
 
 void ChatServer::stop() {
-  if (stopping_) return;
-  stopping_ = true;
+  if (phase_ >= Phase::kDraining) return;
+  enter(Phase::kDraining);
   // No new connections: the listening socket goes first.
   if (!uv_is_closing(as_handle(&listener_))) uv_close(as_handle(&listener_), nullptr);
   uv_timer_start(&grace_timer_, on_grace_expired,
@@ -234,33 +244,37 @@ void ChatServer::stop() {
 void ChatServer::on_grace_expired(uv_timer_t* timer) {
   auto* self = static_cast<ChatServer*>(timer->data);
   self->logger_.log("shutdown grace period over: closing " +
-                    std::to_string(self->connections_.size()) + " connections");
+                    count_of(self->connections_.size(), "connection", "connections"));
   for (auto& [id, connection] : self->connections_) connection->close("shutdown grace period over");
 }
 
 void ChatServer::maybe_finish_stop() {
-  if (!connections_.empty() || stopped_) return;
+  if (phase_ != Phase::kDraining || !connections_.empty()) return;
   if (store_ && store_->pending() > 0) return;  // Its callbacks will call us again.
-  if (store_ && !store_closing_) {
-    store_closing_ = true;
-    store_->close([this] {
-      logger_.log("history store closed");
-      close_handles();
-    });
+  if (!store_) {
+    close_handles();
     return;
   }
-  if (!store_) close_handles();
+  enter(Phase::kClosingStore);
+  store_->close([this] {
+    if (served_) logger_.log("history store closed");
+    close_handles();
+  });
+}
+
+void ChatServer::enter(Phase next) {
+  assert(next > phase_ && "phases only move forward");
+  phase_ = next;
 }
 
 void ChatServer::close_handles() {
-  if (stopped_) return;
-  stopped_ = true;
+  enter(Phase::kStopped);
   resolver_.close([] {});
   if (!uv_is_closing(as_handle(&listener_))) uv_close(as_handle(&listener_), nullptr);
   uv_close(as_handle(&sigint_), nullptr);
   uv_close(as_handle(&sigterm_), nullptr);
   uv_close(as_handle(&grace_timer_), nullptr);
-  logger_.log("stopped");
+  if (served_) logger_.log("stopped");
   logger_.stop_batching();
 }
 

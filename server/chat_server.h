@@ -85,13 +85,17 @@ class ChatServer {
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};
   uv_timer_t grace_timer_{};
-  bool handles_open_ = false;
   int port_ = 0;
   std::uint64_t next_connection_id_ = 1;
   std::unordered_map<std::uint64_t, Connection*> connections_;
-  bool stopping_ = false;
-  bool store_closing_ = false;
-  bool stopped_ = false;
+  // kStarting until start() succeeds; stop() then drains the connections, closes the store
+  // (stage 3) and the handles, in that order. Phases only move forward.
+  enum class Phase { kStarting, kServing, kDraining, kClosingStore, kStopped };
+  void enter(Phase next);
+  Phase phase_ = Phase::kStarting;
+  // Whether the server got as far as "listening on": a server that never started logs nothing
+  // about stopping (its one line is the reason it could not start).
+  bool served_ = false;
 };
 
 }  // namespace chatkit

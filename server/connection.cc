@@ -90,8 +90,9 @@ void Connection::on_idle_timeout(uv_timer_t* timer) {
     self->close(self->frame_deadline_.describe(now, self->session_.decoder()));
     return;
   }
-  self->close("idle timeout: no progress for " +
-              std::to_string(self->server_.options().idle_timeout.count()) + " ms");
+  self->close(
+      "idle timeout: no progress for " +
+      seconds_text(static_cast<std::uint64_t>(self->server_.options().idle_timeout.count())));
 }
 
 void Connection::on_stream_data(const char* data, std::size_t size) {
@@ -124,8 +125,8 @@ void Connection::send_history() {
   append_frame(format_count(snapshot.items), output->head);
   output->replay = true;
   output->history = server_.history().read(snapshot);
-  log("sending history: " + std::to_string(snapshot.items) + " items, " +
-      std::to_string(snapshot.bytes + output->head.size()) + " bytes");
+  log("sending history: " + count_of(snapshot.items, "item", "items") + ", " +
+      count_of(snapshot.bytes + output->head.size(), "byte", "bytes"));
   queue(std::move(output));
 }
 

@@ -4,6 +4,7 @@
 
 #include "kit/net/address.h"
 #include "kit/net/uv_error.h"
+#include "server/log_text.h"
 #include "server/open_file_limit.h"
 
 namespace chatkit {
@@ -66,9 +67,9 @@ void ConnectionLimit::refuse(uv_stream_t* listener, std::size_t open_connections
     ++unlogged_refusals_;
     return;
   }
-  std::string text = "refused" + peer + ": " + std::to_string(open_connections) +
-                     " connections open, the limit (--max-connections " +
-                     std::to_string(max_connections_) + ")";
+  std::string text =
+      "refused" + peer + ": " + count_of(open_connections, "connection", "connections") +
+      " open, the limit (--max-connections " + std::to_string(max_connections_) + ")";
   if (accept_error) text += "; " + accept_error.message();
   if (unlogged_refusals_ > 0) {
     text += "; " + std::to_string(unlogged_refusals_) + " more refused since the last such line";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kit/protocol/server_session.h"
+#include "server/log_text.h"
 
 namespace chatkit {
 
@@ -16,8 +17,8 @@ std::uint64_t FrameDeadline::timer_ms(std::uint64_t now, std::uint64_t idle_ms,
 
 std::string FrameDeadline::describe(std::uint64_t now, const FrameDecoder& decoder) const {
   return "frame timeout: " + describe_partial_frame(decoder) + " in " +
-         std::to_string(now - started_at_) + " ms (--frame-timeout " + std::to_string(timeout_ms_) +
-         " ms)";
+         seconds_text(now - started_at_) + " (--frame-timeout " + seconds_text(timeout_ms_, false) +
+         ")";
 }
 
 }  // namespace chatkit

@@ -18,9 +18,9 @@
 //
 // Import stores the posts after the ones already in the file, all in one transaction: either
 // every line is stored, or (disk full, file refused) none is. Export prints the posts oldest
-// first, each followed by "\n"; a post that itself holds a line break (a client may send one)
-// cannot survive a round trip through this format, so export warns about each such post on
-// stderr.
+// first, each followed by "\n". What this format cannot carry, export warns about on stderr, post
+// by post: a post holding a "\n" (a client may send one) would import as more than one post, and
+// one ending in "\r" would lose it. A "\r" elsewhere in a post survives the round trip.
 #ifndef CHATKIT_SERVER_IMPORT_EXPORT_H_
 #define CHATKIT_SERVER_IMPORT_EXPORT_H_
 

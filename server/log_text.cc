@@ -45,4 +45,20 @@ std::string quote_for_log(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string count_of(std::uint64_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+std::string seconds_text(std::uint64_t milliseconds, bool with_unit) {
+  std::string text = std::to_string(milliseconds / 1000);
+  if (const std::uint64_t fraction = milliseconds % 1000; fraction != 0) {
+    char digits[8];
+    std::snprintf(digits, sizeof digits, ".%03u", static_cast<unsigned>(fraction));
+    std::string decimals = digits;
+    while (decimals.back() == '0') decimals.pop_back();
+    text += decimals;
+  }
+  return with_unit ? text + " s" : text;
+}
+
 }  // namespace chatkit

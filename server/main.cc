@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "kit/cli/parse_command_line.h"
 #include "server/chat_server.h"
 #include "server/import_export.h"
 #include "server/stdin_stop.h"
@@ -100,12 +101,9 @@ int main(int argc, char** argv) {
   app.add_flag("--stop-on-stdin-eof", stop_on_stdin_eof,
                "stop gracefully, as on Ctrl-C, when stdin (a pipe) ends: for programs that run "
                "chat-server on Windows, where they cannot send it a signal");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    // CLI11 exits 0 for --help and --version; every real usage error is exit code 2.
-    return status == 0 ? 0 : 2;
+  if (const std::optional<int> status =
+          chatkit::parse_command_line(app, argc, argv, "chat-server")) {
+    return *status;
   }
   options.stage = *chatkit::stage_from_number(stage);
   if (!import_path.empty() || export_posts) {

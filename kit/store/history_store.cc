@@ -36,6 +36,21 @@ StoreError store_posts(sqlite3* db, const std::vector<std::string_view>& posts) 
   return error;
 }
 
+const char* column_type_name(int type) {
+  switch (type) {
+    case SQLITE_NULL:
+      return "NULL";
+    case SQLITE_INTEGER:
+      return "an integer";
+    case SQLITE_FLOAT:
+      return "a number";
+    case SQLITE_BLOB:
+      return "a blob";
+    default:
+      return "text";
+  }
+}
+
 std::vector<std::string_view> views_of(const std::vector<std::string>& posts) {
   return std::vector<std::string_view>(posts.begin(), posts.end());
 }
@@ -70,14 +85,15 @@ std::string StoreError::message() const {
 }
 
 std::unique_ptr<HistoryStore> HistoryStore::open(uv_loop_t* loop, const std::string& path,
-                                                 StoreError* error) {
-  sqlite3* db = open_history_file(loop, path, error);
+                                                 StoreError* error, Access access) {
+  FileLock lock;
+  sqlite3* db = open_history_file(loop, path, access, &lock, error);
   if (db == nullptr) return nullptr;
-  return std::unique_ptr<HistoryStore>(new HistoryStore(loop, db, path));
+  return std::unique_ptr<HistoryStore>(new HistoryStore(loop, db, path, std::move(lock)));
 }
 
-HistoryStore::HistoryStore(uv_loop_t* loop, sqlite3* db, std::string path)
-    : loop_(loop), db_(db), path_(std::move(path)) {
+HistoryStore::HistoryStore(uv_loop_t* loop, sqlite3* db, std::string path, FileLock lock)
+    : loop_(loop), db_(db), path_(std::move(path)), lock_(std::move(lock)) {
   work_.data = this;
   close_work_.data = this;
 }
@@ -103,15 +119,24 @@ StoreError HistoryStore::load(const std::function<void(std::string_view post)>& 
   }
   std::uint64_t count = 0;
   int rc = SQLITE_ROW;
+  StoreError error;
   while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+    ++count;
+    // The schema says TEXT NOT NULL, but a damaged file or another program can break that; a
+    // NULL read as text would be served as an empty post, which the protocol never stores.
+    const int type = sqlite3_column_type(select, 0);
+    if (type != SQLITE_TEXT) {
+      error = StoreError(step, SQLITE_CORRUPT,
+                         "post " + std::to_string(count) + " is " + column_type_name(type) +
+                             ", not text: the file was damaged or changed by another program; "
+                             "it was left as it is");
+      break;
+    }
     const unsigned char* text = sqlite3_column_text(select, 0);
     const int bytes = sqlite3_column_bytes(select, 0);  // After column_text: the UTF-8 length.
-    visit(std::string_view(text == nullptr ? "" : reinterpret_cast<const char*>(text),
-                           static_cast<std::size_t>(bytes)));
-    ++count;
+    visit(std::string_view(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes)));
   }
-  StoreError error;
-  if (rc != SQLITE_DONE) error = sqlite_error(step, db_);
+  if (!error && rc != SQLITE_DONE) error = sqlite_error(step, db_);
   sqlite3_finalize(select);
   if (!error) committed_count_ = count;
   return error;
@@ -224,6 +249,7 @@ void HistoryStore::on_close_done(uv_work_t* req, int status) {
   assert(status == 0);  // Nothing cancels the close.
   (void)status;
   store->closed_ = true;
+  store->lock_ = FileLock();  // Only now that the file is closed may another process take it.
   std::vector<Entry> refused;
   refused.swap(store->refused_);
   const std::function<void()> done = std::move(store->close_done_);

@@ -32,6 +32,8 @@
 #include <utility>
 #include <vector>
 
+#include "kit/store/file_lock.h"
+
 struct sqlite3;
 
 namespace chatkit {
@@ -65,13 +67,25 @@ class HistoryStore {
   static constexpr std::int32_t kApplicationId = 0x43484B54;
   static constexpr std::int32_t kSchemaVersion = 1;
 
-  // Opens the history file at `path`, creating it (and its schema) when it does not exist or is
-  // empty. Refuses, without writing anything to it, a file that is not a SQLite database, is
-  // corrupt, belongs to another program (application_id differs) or has a newer schema; refuses
-  // a directory that does not exist or is read-only. On failure returns nullptr and sets *error.
+  // kReadWrite: a server's, or --import's. kReadOnly: for reading only (--export): no append.
+  enum class Access { kReadWrite, kReadOnly };
+
+  // Opens the history file at `path`. Refuses, without writing anything to it, a file that is
+  // not a SQLite database, is damaged (SQLite's quick_check fails), belongs to another program
+  // (application_id differs) or has a newer schema. On failure returns nullptr and sets *error.
+  //
+  // kReadWrite creates the file (and its schema) when it does not exist or is empty, refuses a
+  // directory that does not exist or is read-only, and takes the file for this store alone: a
+  // file another store holds, in this process or another, is refused ("it is in use by another
+  // program"), and this store holds it until close() completes or the store is destroyed.
+  // Readers (kReadOnly, the sqlite3 shell) are never kept out.
+  // kReadOnly never creates or writes the file, and works in a read-only folder. Beside a
+  // writer it reads what has been committed; otherwise it holds the file while it is open, so
+  // that a writer starting meanwhile is refused.
+  //
   // The store uses `loop`'s thread pool for commits; `loop` must outlive the store.
   static std::unique_ptr<HistoryStore> open(uv_loop_t* loop, const std::string& path,
-                                            StoreError* error);
+                                            StoreError* error, Access access = Access::kReadWrite);
 
   // Precondition: no commit in flight (close() has completed, or nothing was ever appended).
   ~HistoryStore();
@@ -79,7 +93,9 @@ class HistoryStore {
   HistoryStore& operator=(const HistoryStore&) = delete;
 
   // Calls `visit` for every stored post, oldest first, synchronously on the calling thread. Used
-  // at start-up, before any append(). Returns an error when a row cannot be read (corruption).
+  // at start-up, before any append(). Returns an error, naming the row, when a row cannot be read
+  // or holds no text (a NULL or a number where a post should be: the file was damaged or edited
+  // by another program); the posts before it have been visited.
   StoreError load(const std::function<void(std::string_view post)>& visit);
 
   // Number of posts stored (committed) so far, counted at load() and after each commit.
@@ -114,7 +130,7 @@ class HistoryStore {
     AppendCallback done;
   };
 
-  HistoryStore(uv_loop_t* loop, sqlite3* db, std::string path);
+  HistoryStore(uv_loop_t* loop, sqlite3* db, std::string path, FileLock lock);
   void start_commit();
   static void on_commit_work(uv_work_t* req);
   static void on_commit_done(uv_work_t* req, int status);
@@ -125,7 +141,8 @@ class HistoryStore {
   uv_loop_t* loop_;
   sqlite3* db_;
   std::string path_;
-  std::vector<Entry> queued_;     // Waiting for the next transaction.
+  FileLock lock_;              // Held while db_ is open (see open()); released once it is closed.
+  std::vector<Entry> queued_;  // Waiting for the next transaction.
   std::vector<Entry> in_flight_;  // In the transaction the thread pool is committing.
   StoreError commit_error_;       // Written by the worker, read in on_commit_done.
   uv_work_t work_{};

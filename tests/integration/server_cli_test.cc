@@ -43,8 +43,21 @@ TEST(ServerCli, UsageErrorsExitTwoWithAReason) {
                                         {"--idle-timeout", "-1"}}) {
     std::string out;
     EXPECT_EQ(run_server(loop, args, &out).exit_code, 2) << args[0] << "\n" << out;
-    EXPECT_FALSE(out.empty());
+    EXPECT_EQ(out.rfind("chat-server: ", 0), 0u)
+        << "a usage error names the program, as chat-client's do:\n"
+        << out;
+    EXPECT_NE(out.find("Run with --help"), std::string::npos) << out;
   }
+  EXPECT_TRUE(loop.close());
+}
+
+TEST(ServerCli, UsageErrorSaysWhatIsWrongWithTheValue) {
+  TestLoop loop;
+  std::string out;
+  EXPECT_EQ(run_server(loop, {"--stage", "4"}, &out).exit_code, 2);
+  EXPECT_EQ(out,
+            "chat-server: --stage: Value 4 not in range 1 to 3\n"
+            "Run with --help for more information.\n");
   EXPECT_TRUE(loop.close());
 }
 

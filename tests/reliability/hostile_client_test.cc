@@ -148,7 +148,7 @@ TEST_F(HostileClients, HalfALengthPrefixThenEndOfStreamIsATruncatedFrame) {
 TEST_F(HostileClients, HalfALengthPrefixThenSilenceIsClosedByTheIdleTimeout) {
   const Outcome outcome = attack(std::string("\x00\x00", 2), /*half_close=*/false);
   expect_no_answer(outcome, "2 length bytes, then silence");
-  expect_logged("idle timeout: no progress for 3000 ms");
+  expect_logged("idle timeout: no progress for 3 s");
   expect_still_serving("half a length prefix and silence");
 }
 

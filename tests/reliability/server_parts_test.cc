@@ -43,7 +43,7 @@ TEST(FrameDeadline, DescribesHowFarTheFrameGot) {
   FrameDecoder decoder;
   decoder.feed(std::string_view("\x00\x00\x00\x0cHel", 7));
   EXPECT_EQ(deadline.describe(5000, decoder),
-            "frame timeout: after 3 of 12 payload bytes in 4000 ms (--frame-timeout 4000 ms)");
+            "frame timeout: after 3 of 12 payload bytes in 4 s (--frame-timeout 4)");
 }
 
 TEST(OpenFileLimit, RaisesTheSoftLimitAndNeverLowersIt) {

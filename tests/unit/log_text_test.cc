@@ -78,5 +78,22 @@ TEST(QuoteForLog, CutsAtACharacterBoundary) {
   EXPECT_EQ("\"x" + emoji + "\"", quote_for_log("x" + emoji, 5));
 }
 
+TEST(CountOf, SaysOneThingAndManyThings) {
+  EXPECT_EQ("1 post", count_of(1, "post", "posts"));
+  EXPECT_EQ("0 posts", count_of(0, "post", "posts"));
+  EXPECT_EQ("2 connections", count_of(2, "connection", "connections"));
+  EXPECT_EQ("1 empty line", count_of(1, "empty line", "empty lines"));
+}
+
+TEST(SecondsText, GivesEveryDurationInSecondsAsTheOptionsTakeThem) {
+  EXPECT_EQ("30 s", seconds_text(30000));
+  EXPECT_EQ("1.5 s", seconds_text(1500));
+  EXPECT_EQ("0.25 s", seconds_text(250));
+  EXPECT_EQ("0.001 s", seconds_text(1));
+  EXPECT_EQ("4.003 s", seconds_text(4003));
+  EXPECT_EQ("0 s", seconds_text(0));
+  EXPECT_EQ("1.5", seconds_text(1500, false)) << "as the option is typed: --frame-timeout 1.5";
+}
+
 }  // namespace
 }  // namespace chatkit
