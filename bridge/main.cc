@@ -13,6 +13,7 @@
 #include "bridge/target_address.h"
 #include "bridge/web_bridge.h"
 #include "bridge/web_options_cli.h"
+#include "kit/cli/parse_command_line.h"
 #include "server/log.h"
 
 int main(int argc, char** argv) {
@@ -41,15 +42,9 @@ int main(int argc, char** argv) {
   app.add_option("--stage", stage, "the stage the chat server runs, preselected in the page")
       ->check(CLI::Range(1, 3));
   chatkit::add_web_bridge_options(app, &options);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& done) {  // --help or --version.
-    return app.exit(done);
-  } catch (const CLI::ParseError& error) {
-    // As chat-client: the program's name, the problem, where to read more; always exit code 2
-    // (CLI11's own codes vary by error).
-    std::fprintf(stderr, "chat-bridge: %s\nRun with --help for more information.\n", error.what());
-    return 2;
+  if (const std::optional<int> status =
+          chatkit::parse_command_line(app, argc, argv, "chat-bridge")) {
+    return *status;
   }
   if (stage != 0) {
     options.stage = stage;

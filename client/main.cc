@@ -19,6 +19,7 @@
 
 #include "client/chat_client.h"
 #include "client/message.h"
+#include "kit/cli/parse_command_line.h"
 
 namespace {
 
@@ -59,14 +60,11 @@ std::optional<int> parse_options(int argc, char** argv, ClientOptions* options) 
                  "have 289 bytes less, the most its post's \"[<time> <host>] \" may need")
       ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& done) {  // --help or --version.
-    return app.exit(done);
-  } catch (const CLI::ParseError& error) {
-    // CLI11's own exit codes vary by error; chat-client promises 2 for every usage error.
-    std::cerr << "chat-client: " << error.what() << "\nRun with --help for more information.\n";
-    return chatkit::kExitUsage;
+  // Usage errors exit with kExitUsage, the status every chatkit program gives them.
+  static_assert(chatkit::kExitUsage == chatkit::kExitUsageError);
+  if (const std::optional<int> status =
+          chatkit::parse_command_line(app, argc, argv, "chat-client")) {
+    return *status;
   }
 
   options->stage = *chatkit::stage_from_number(stage);  // The Range check guarantees 1..3.
