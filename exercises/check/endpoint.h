@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,7 @@ namespace chatkit::exercises {
 
 using chatkit::testing::milliseconds;
 using chatkit::testing::PeerClose;
+using chatkit::testing::TestClient;
 using chatkit::testing::TestLoop;
 
 // How long a check waits for something that a working program does at once. Generous: the
@@ -248,9 +250,12 @@ class Endpoint {
     }
     std::size_t frame = 0;
     const std::string frames_hint = explain_frames(messages, first_is_count, arrived, &frame);
-    if (!arrived.empty() && !frames_hint.empty()) hint += " " + frames_hint;
+    if (!arrived.empty()) hint = join_hints(hint, frames_hint);
     if (first_is_count && arrived.empty() && hint_if_late.empty()) {
-      hint += " " + std::string(kHintNotStarted);
+      // Who "they" are: the server when we are its client (TestClient), else the client.
+      hint = join_hints(
+          hint,
+          hint_not_started(std::is_same_v<Connection, TestClient> ? Part::kServer : Part::kClient));
     }
     return log_.fail("expected " + what + " from " + them_ + " (" +
                          std::to_string(expected.size()) + " bytes), but got " +

@@ -165,7 +165,7 @@ std::unique_ptr<Endpoint<ScriptedConnection>> ClientTest::start_client(const std
   if (connection_ == nullptr) {
     log_.fail("the client did not connect to the scripted server within 5 s", "",
               "the client connects to --host and --port (here 127.0.0.1 and " +
-                  std::to_string(scripted_.port()) + "). " + kHintNotStarted);
+                  std::to_string(scripted_.port()) + "). " + hint_not_started(Part::kClient));
     return nullptr;
   }
   log_.step("the client connected");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "exercises/check/check_config.h"
 #include "kit/framing/frame_codec.h"
 
 namespace chatkit::exercises {
@@ -47,9 +48,31 @@ const char* const kHintFlushListening =
     "on standard output as soon as it listens, and flush it: when standard output is a file, "
     "C++ and Python keep what is printed in a buffer until it fills up. C++: std::cout << ... "
     "<< std::endl; Python: print(..., flush=True), or run python3 -u.";
-const char* const kHintNotStarted =
-    "if you have not written this part yet, this failure is expected: the TODOs in the starter "
-    "code are what makes it pass.";
+
+std::string join_hints(const std::string& first, const std::string& next) {
+  if (first.empty()) return next;
+  if (next.empty()) return first;
+  std::string second = next;
+  const char last = first.back();
+  if ((last == '.' || last == '!' || last == '?') && second[0] >= 'a' && second[0] <= 'z') {
+    second[0] = static_cast<char>(second[0] - 'a' + 'A');
+  }
+  return first + " " + second;
+}
+
+std::string hint_not_started(Part part) {
+  const CheckConfig& config = check_config();
+  const bool server = part == Part::kServer;
+  const std::string stage = std::to_string(config.stage);
+  if (server ? config.server_is_starter : config.client_is_starter) {
+    return "If you have not written this part yet, this failure is expected: the TODOs in the "
+           "starter code (exercises/stage" +
+           stage + (server ? "/server.cpp" : "/client.cpp") + ") are what makes it pass.";
+  }
+  return std::string("If the ") + (server ? "server" : "client") +
+         " under test does not do this part of stage " + stage +
+         " yet, this failure is expected; if it does, its output below may say what went wrong.";
+}
 
 namespace {
 
@@ -94,8 +117,8 @@ std::string explain_one(const std::vector<std::string>& messages, std::size_t in
     }
     if (index + 1 < messages.size() && payload == messages[index + 1]) return kHintForgotCount;
     if (length <= 18 && payload.size() == length && !all_digits(payload)) {
-      return std::string("the count frame must hold only decimal digits, like \"") + message +
-             "\". " + kHintForgotCount;
+      return join_hints("the count frame must hold only decimal digits, like \"" + message + "\".",
+                        kHintForgotCount);
     }
   }
   if (little_endian(header) == message.size() && length != message.size()) return kHintByteOrder;

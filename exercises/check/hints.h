@@ -23,7 +23,21 @@ extern const char* const kHintLengthAsText;
 extern const char* const kHintReassemble;
 extern const char* const kHintNeverAnsweringPeer;
 extern const char* const kHintFlushListening;
-extern const char* const kHintNotStarted;
+
+// `first` and then `next`, two parts of one hint: a space between them, and `next` starting with
+// a capital letter when `first` ends a sentence (the kHint* texts start in lower case, to follow
+// "Hint: " or a colon). Either may be empty.
+std::string join_hints(const std::string& first, const std::string& next);
+
+// Which program under test a hint speaks of.
+enum class Part { kServer, kClient };
+
+// For a failure that an unfinished stage produces (nothing sent where the stage's work begins): a
+// full sentence saying so. With the stage's starter program under test (the student's own
+// exercises/stageN/server.cpp or client.cpp) it points to the TODOs there; with another program
+// (--server-cmd / --client-cmd: a grader's run, another language) it speaks of "the server
+// under test" / "the client under test" and never of the starter.
+std::string hint_not_started(Part part);
 
 // What went wrong, where `got` should have been the frames of `messages`, in order. When
 // `first_is_count` the first message is a history count. Returns the index of the first frame

@@ -250,7 +250,7 @@ bool ServerProcess::expect_printed_history(const std::vector<std::string>& items
     hint =
         "after storing a message, a stage-1 server prints \"History length: N\" and then each "
         "message on a line \" >> <message>\", as the course's server does (and flushes). ";
-    hint += kHintNotStarted;
+    hint += hint_not_started(Part::kServer);
   } else {
     details +=
         "but the last one it printed says History length: " + std::to_string(printed.length) +

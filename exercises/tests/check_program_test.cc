@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -211,6 +212,43 @@ TEST(CheckProgram, AMissingPythonScriptFailsEveryClientCheckAtOnce) {
       quoted(CHATKIT_PYTHON_EXECUTABLE) + " missing.py {host} {port} {message}", "can't open file");
 }
 #endif
+
+// The line "Hint: ..." of a failure report.
+std::string hint_line(const std::string& message) {
+  const std::size_t at = message.find("\nHint: ");
+  if (at == std::string::npos) return "";
+  return message.substr(at + 1, message.find('\n', at + 1) - at - 1);
+}
+
+// Issue 11, point 7: "the TODOs in the starter code" only when the starter is under test (stage 2:
+// its starter server sends no history, which the hint explains).
+TEST(CheckProgram, SpeaksOfTheStarterTodosOnlyWhenTheStarterIsUnderTest) {
+  const std::string check_name = "Stage2Server.SendsTheCountZeroAsDecimalTextWhenTheHistoryIsEmpty";
+  TempDir dir;
+  const ProgramRun starter = run({CHATKIT_STAGE2_CHECK, "--gtest_filter=" + check_name,
+                                  "--summary-json", dir.file("starter.json")},
+                                 dir.path());
+  ASSERT_TRUE(exited_with(starter, 1)) << starter.described;
+  const std::string starter_message = summary_of(dir.file("starter.json"))["tests"][0]["message"];
+  EXPECT_NE(starter_message.find("the TODOs in the starter code"), std::string::npos)
+      << starter_message;
+  const std::string starter_hint = hint_line(starter_message);
+  EXPECT_FALSE(std::regex_search(starter_hint, std::regex("[.!?] [a-z]")))
+      << "a sentence of the hint starts in lower case:\n"
+      << starter_hint;
+
+  // The same program, given as the program under test: a grader's run of a submission.
+  const ProgramRun graded = run(
+      {CHATKIT_STAGE2_CHECK, "--gtest_filter=" + check_name, "--server-cmd",
+       quoted(CHATKIT_STAGE2_SERVER) + " --port {port}", "--summary-json", dir.file("graded.json")},
+      dir.path());
+  ASSERT_TRUE(exited_with(graded, 1)) << graded.described;
+  const std::string graded_message = summary_of(dir.file("graded.json"))["tests"][0]["message"];
+  EXPECT_EQ(graded_message.find("starter"), std::string::npos) << graded_message;
+  EXPECT_NE(hint_line(graded_message).find("If the server under test does not do this part"),
+            std::string::npos)
+      << graded_message;
+}
 
 }  // namespace
 }  // namespace chatkit::exercises

@@ -105,7 +105,7 @@ class Stage3Server : public ServerTest {
       return log_.fail("no acknowledgement", "",
                        "once the post is on disk (write, then sync), the server sends it back as "
                        "one frame, and then closes. " +
-                           std::string(kHintNotStarted));
+                           hint_not_started(Part::kServer));
     }
     *ack = *frame;
     return expect_post(*frame, message, before, system_clock::now());
