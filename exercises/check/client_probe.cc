@@ -9,8 +9,8 @@
 #include "exercises/check/check_config.h"
 #include "exercises/check/endpoint.h"
 #include "exercises/check/programs.h"
-#include "tests/support/child_process.h"
-#include "tests/support/scripted_server.h"
+#include "harness/child_process.h"
+#include "harness/scripted_server.h"
 
 namespace chatkit::exercises {
 

@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "tests/support/test_loop.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::exercises {
 

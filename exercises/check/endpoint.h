@@ -1,7 +1,7 @@
 // Endpoint: one end of a conversation with the program under test, with every action and
 // observation recorded in the StepLog and every expectation explained when it fails.
 //
-// Connection is tests/support's TestClient (the checks of a server: we are a client) or
+// Connection is harness/'s TestClient (the checks of a server: we are a client) or
 // ScriptedConnection (the checks of a client: we are the server). Both offer the same blocking
 // calls over the shared TestLoop, so the program under test keeps running while we wait.
 //
@@ -19,10 +19,10 @@
 
 #include "exercises/check/hints.h"
 #include "exercises/check/step_log.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
 
 namespace chatkit::exercises {
 

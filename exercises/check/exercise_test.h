@@ -14,9 +14,9 @@
 #include "exercises/check/endpoint.h"
 #include "exercises/check/programs.h"
 #include "exercises/check/step_log.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
+#include "harness/scripted_server.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::exercises {
 

@@ -17,8 +17,8 @@
 
 #include "exercises/check/endpoint.h"
 #include "exercises/check/step_log.h"
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
 
 namespace chatkit::exercises {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <thread>
 
+#include "harness/temp_dir.h"
 #include "kit/blocking/file.h"
 #include "kit/socketfuncs.h"
-#include "tests/support/temp_dir.h"
 
 namespace chatkit {
 namespace {

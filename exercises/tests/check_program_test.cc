@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "exercises/check/check_config.h"
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_loop.h"
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::exercises {
 namespace {

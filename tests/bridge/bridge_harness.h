@@ -12,7 +12,7 @@
 
 #include "bridge/bridge_options.h"
 #include "bridge/web_bridge.h"
-#include "tests/support/test_loop.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "bridge/http_response.h"
+#include "harness/scripted_server.h"
+#include "harness/temp_dir.h"
 #include "tests/bridge/bridge_harness.h"
 #include "tests/bridge/ws_test_client.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/temp_dir.h"
 
 #ifndef _WIN32
 #include <unistd.h>  // symlink(), for the one test that needs a symbolic link

@@ -5,13 +5,13 @@
 #include <csignal>
 #include <string>
 
+#include "harness/child_process.h"
+#include "harness/scripted_server.h"
+#include "harness/temp_dir.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
 #include "tests/bridge/ws_test_client.h"
 #include "tests/integration/server_harness.h"
-#include "tests/support/child_process.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/temp_dir.h"
 
 namespace chatkit::testing {
 namespace {

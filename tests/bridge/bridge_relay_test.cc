@@ -7,12 +7,12 @@
 #include <string>
 
 #include "bridge/origin_policy.h"
+#include "harness/scripted_server.h"
+#include "harness/temp_dir.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
 #include "tests/bridge/bridge_harness.h"
 #include "tests/bridge/ws_test_client.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/temp_dir.h"
 
 namespace chatkit::testing {
 namespace {

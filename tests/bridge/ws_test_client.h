@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/scripted_server.h"
 #include "tests/integration/server_harness.h"
-#include "tests/support/scripted_server.h"
 
 namespace chatkit::testing {
 namespace {

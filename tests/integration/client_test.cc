@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/child_process.h"
+#include "harness/scripted_server.h"
+#include "harness/test_loop.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
-#include "tests/support/child_process.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/test_loop.h"
 
 namespace chatkit::testing {
 namespace {

@@ -1,7 +1,7 @@
 // chat-server's command line: help, version and usage errors.
 #include <gtest/gtest.h>
 
-#include "tests/support/child_process.h"
+#include "harness/child_process.h"
 
 namespace chatkit::testing {
 namespace {

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 

@@ -6,11 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "harness/child_process.h"
+#include "harness/temp_dir.h"
+#include "harness/test_loop.h"
 #include "kit/protocol/post.h"
 #include "tests/integration/server_harness.h"
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_loop.h"
 
 namespace chatkit::testing {
 namespace {

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <memory>
 
+#include "harness/temp_dir.h"
 #include "kit/protocol/post.h"
 #include "kit/protocol/stage.h"
-#include "tests/support/temp_dir.h"
 
 namespace chatkit::testing {
 namespace {

@@ -1,4 +1,4 @@
-// Tests of tests/support: the loop, the scripted client and server, and child processes. Every
+// Tests of harness/: the loop, the scripted client and server, and child processes. Every
 // other test relies on these helpers, so they are checked against real sockets and processes.
 #include <gtest/gtest.h>
 
@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "harness/child_process.h"
+#include "harness/scripted_server.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
-#include "tests/support/child_process.h"
-#include "tests/support/scripted_server.h"
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
 
 namespace chatkit::testing {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 // The timeout of steps that are expected to time out: short, so the suite stays fast.
 constexpr milliseconds kShort{100};
 
-// tests/support/test_child_main.cc: a child that does what its arguments say, on every
+// harness/test_child_main.cc: a child that does what its arguments say, on every
 // platform (no interpreter needed, so these tests run under Wine too).
 constexpr const char* kTestChild = CHATKIT_TEST_CHILD_PATH;
 
@@ -364,7 +364,7 @@ class ChildProcessTest : public ::testing::Test {
  protected:
   void TearDown() override { EXPECT_TRUE(loop_.close()); }
 
-  // A child that runs `actions` (see tests/support/test_child_main.cc).
+  // A child that runs `actions` (see harness/test_child_main.cc).
   static ChildProcess::Options child_doing(std::vector<std::string> actions) {
     ChildProcess::Options options;
     options.argv = {kTestChild};

@@ -1,5 +1,5 @@
 // BufferedSocket: the TCP connection inside TestClient and ScriptedConnection. Private to
-// tests/support; tests use those two classes.
+// harness/; tests use those two classes.
 //
 // A BufferedSocket owns one uv_tcp_t. Once connected (or accepted) it reads continuously: bytes
 // are appended to a buffer that the read_* steps consume, and the end of reading is recorded as
@@ -11,8 +11,8 @@
 // callback. close(), reset() and the destructor request the close and run the loop until the
 // callback has run. request_close() only requests it; it is the one call that is safe inside a
 // libuv callback, and the destructor still waits for the close to finish.
-#ifndef CHATKIT_TESTS_SUPPORT_BUFFERED_SOCKET_H_
-#define CHATKIT_TESTS_SUPPORT_BUFFERED_SOCKET_H_
+#ifndef CHATKIT_HARNESS_BUFFERED_SOCKET_H_
+#define CHATKIT_HARNESS_BUFFERED_SOCKET_H_
 
 #include <uv.h>
 
@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 
@@ -117,4 +117,4 @@ class BufferedSocket {
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_BUFFERED_SOCKET_H_
+#endif  // CHATKIT_HARNESS_BUFFERED_SOCKET_H_

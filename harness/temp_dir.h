@@ -1,6 +1,6 @@
 // TempDir: a fresh directory for one test, removed with everything in it at the end.
-#ifndef CHATKIT_TESTS_SUPPORT_TEMP_DIR_H_
-#define CHATKIT_TESTS_SUPPORT_TEMP_DIR_H_
+#ifndef CHATKIT_HARNESS_TEMP_DIR_H_
+#define CHATKIT_HARNESS_TEMP_DIR_H_
 
 #include <string>
 #include <string_view>
@@ -34,4 +34,4 @@ bool remove_tree(const std::string& path);
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_TEMP_DIR_H_
+#endif  // CHATKIT_HARNESS_TEMP_DIR_H_

@@ -4,8 +4,8 @@
 // as soon as it arrives, into a ScriptedConnection that records all bytes received. The test drives
 // each connection with blocking calls that run the shared TestLoop, so a client under test (a
 // ChildProcess on the same loop) runs meanwhile.
-#ifndef CHATKIT_TESTS_SUPPORT_SCRIPTED_SERVER_H_
-#define CHATKIT_TESTS_SUPPORT_SCRIPTED_SERVER_H_
+#ifndef CHATKIT_HARNESS_SCRIPTED_SERVER_H_
+#define CHATKIT_HARNESS_SCRIPTED_SERVER_H_
 
 #include <uv.h>
 
@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/test_client.h"
-#include "tests/support/test_loop.h"
+#include "harness/test_client.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 
@@ -93,4 +93,4 @@ class ScriptedServer {
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_SCRIPTED_SERVER_H_
+#endif  // CHATKIT_HARNESS_SCRIPTED_SERVER_H_

@@ -1,4 +1,4 @@
-#include "tests/support/buffered_socket.h"
+#include "harness/buffered_socket.h"
 
 #include <cassert>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "tests/support/test_loop.h"
+#include "harness/test_loop.h"
 
 #include <cassert>
 #include <csignal>

@@ -4,8 +4,8 @@
 // stdout and stderr go to files in a fresh temporary directory, not pipes: a server that logs a
 // line per event must never block on a full pipe while the test is busy elsewhere. The test
 // polls those files (wait_for_stdout_line) and reads them whole for failure messages.
-#ifndef CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_
-#define CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_
+#ifndef CHATKIT_HARNESS_CHILD_PROCESS_H_
+#define CHATKIT_HARNESS_CHILD_PROCESS_H_
 
 #include <uv.h>
 
@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/temp_dir.h"
-#include "tests/support/test_loop.h"
+#include "harness/temp_dir.h"
+#include "harness/test_loop.h"
 
 namespace chatkit::testing {
 
@@ -112,4 +112,4 @@ class ChildProcess {
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_CHILD_PROCESS_H_
+#endif  // CHATKIT_HARNESS_CHILD_PROCESS_H_

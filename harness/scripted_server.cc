@@ -1,11 +1,11 @@
-#include "tests/support/scripted_server.h"
+#include "harness/scripted_server.h"
 
 #include <utility>
 
+#include "harness/buffered_socket.h"
 #include "kit/framing/frame_codec.h"
 #include "kit/net/address.h"
 #include "kit/net/uv_error.h"
-#include "tests/support/buffered_socket.h"
 
 namespace chatkit::testing {
 

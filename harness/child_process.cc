@@ -1,4 +1,4 @@
-#include "tests/support/child_process.h"
+#include "harness/child_process.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,8 +6,8 @@
 #include <functional>
 #include <utility>
 
+#include "harness/buffered_socket.h"
 #include "kit/net/uv_error.h"
-#include "tests/support/buffered_socket.h"
 
 namespace chatkit::testing {
 

@@ -1,8 +1,8 @@
-#include "tests/support/test_client.h"
+#include "harness/test_client.h"
 
 #include <ostream>
 
-#include "tests/support/buffered_socket.h"
+#include "harness/buffered_socket.h"
 
 namespace chatkit::testing {
 

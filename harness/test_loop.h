@@ -1,11 +1,11 @@
 // TestLoop: a libuv loop that synchronous test code runs in steps.
 //
 // Tests are written as straight-line code ("start the server, connect, send, expect a frame"),
-// while everything underneath is libuv. Every helper in tests/support takes a TestLoop& and does
+// while everything underneath is libuv. Every helper in harness/ takes a TestLoop& and does
 // its waiting with run_until(), so one test can drive a child process, several scripted clients
 // and a scripted server together: while the test waits for one of them, all of them progress.
-#ifndef CHATKIT_TESTS_SUPPORT_TEST_LOOP_H_
-#define CHATKIT_TESTS_SUPPORT_TEST_LOOP_H_
+#ifndef CHATKIT_HARNESS_TEST_LOOP_H_
+#define CHATKIT_HARNESS_TEST_LOOP_H_
 
 #include <uv.h>
 
@@ -58,4 +58,4 @@ class TestLoop {
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_TEST_LOOP_H_
+#endif  // CHATKIT_HARNESS_TEST_LOOP_H_

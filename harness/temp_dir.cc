@@ -1,4 +1,4 @@
-#include "tests/support/temp_dir.h"
+#include "harness/temp_dir.h"
 
 #include <uv.h>
 

@@ -3,8 +3,8 @@
 // Every call runs the loop until its condition holds or its timeout passes, so failures are
 // timeouts with a reason, never hangs. Bytes that arrive are buffered; read_* calls consume
 // from that buffer. The connection records how it ended (orderly EOF or reset).
-#ifndef CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
-#define CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
+#ifndef CHATKIT_HARNESS_TEST_CLIENT_H_
+#define CHATKIT_HARNESS_TEST_CLIENT_H_
 
 #include <uv.h>
 
@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "harness/test_loop.h"
 #include "kit/framing/frame_codec.h"
-#include "tests/support/test_loop.h"
 
 namespace chatkit::testing {
 
@@ -81,10 +81,10 @@ class TestClient {
   const std::string& last_error() const;
 
  private:
-  // The connection; shared with ScriptedConnection (tests/support/buffered_socket.h).
+  // The connection; shared with ScriptedConnection (harness/buffered_socket.h).
   std::unique_ptr<BufferedSocket> socket_;
 };
 
 }  // namespace chatkit::testing
 
-#endif  // CHATKIT_TESTS_SUPPORT_TEST_CLIENT_H_
+#endif  // CHATKIT_HARNESS_TEST_CLIENT_H_
