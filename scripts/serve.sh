@@ -5,8 +5,8 @@
 # Extra arguments go to chat-server, e.g.  scripts/serve.sh --stage 2 --port 10125 --web 9000
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/scripts/install-deps.sh"
-"$root/scripts/build.sh" default
+"$root/scripts/install-deps.sh" --role serve
+"$root/scripts/build.sh" serve
 # The viewer is on unless the arguments choose its port themselves.
 web=(--web 8080)
 web_port=8080
