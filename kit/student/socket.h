@@ -1,20 +1,24 @@
 // The student socket layer: the operating system's socket calls, one C++ call for each, as
 // Python's `socket` module has them. This is what the exercises (exercises/) are written with.
 //
-//   Python                                     C++ (this header)              system call
-//   s = socket.socket()                        chatkit::Socket s;             socket()
-//   s.bind(("0.0.0.0", 10000))                 s.bind("0.0.0.0", 10000);      bind()
-//   s.listen()                                 s.listen();                    listen()
-//   (conn, address) = s.accept()               auto [conn, address] = s.accept();   accept()
-//   s.connect(("localhost", 10000))            s.connect("localhost", 10000);       getaddrinfo(), connect()
-//   s = socket.create_connection((h, p))       auto s = chatkit::Socket::create_connection(h, p);
-//   n = s.send(data)                           std::size_t n = s.send(data);  send()
-//   s.sendall(data)                            s.send_all(data);              send() until all is sent
-//   data = s.recv(1024)                        std::string data = s.recv(1024);     recv()
-//   s.shutdown(socket.SHUT_WR)                 s.shutdown(chatkit::Shutdown::kWrite);  shutdown()
-//   s.settimeout(2.0)                          s.set_timeout(std::chrono::seconds(2));  setsockopt()
-//   s.close()                                  s.close();                     close() / closesocket()
-//   socket.gethostbyaddr(ip)[0]                chatkit::host_name_of(ip)      getnameinfo()
+//   Python                            C++ (this header)                        system call
+//   s = socket.socket()               chatkit::Socket s;                       socket()
+//   s.bind(("0.0.0.0", 10000))        s.bind("0.0.0.0", 10000);                bind()
+//   s.listen()                        s.listen();                              listen()
+//   (conn, address) = s.accept()      auto [conn, address] = s.accept();       accept()
+//   s.connect(("localhost", 10000))   s.connect("localhost", 10000);           getaddrinfo(),
+//                                                                              connect()
+//   socket.create_connection((h, p))  auto s = chatkit::Socket::create_connection(h, p);
+//                                                                              the same
+//   n = s.send(data)                  std::size_t n = s.send(data);            send()
+//   s.sendall(data)                   s.send_all(data);                        send() until all
+//                                                                              is sent
+//   data = s.recv(1024)               std::string data = s.recv(1024);         recv()
+//   s.shutdown(socket.SHUT_WR)        s.shutdown(chatkit::Shutdown::kWrite);   shutdown()
+//   s.settimeout(2.0)                 s.set_timeout(std::chrono::seconds(2));  setsockopt()
+//   s.close()                         s.close();                               close(),
+//                                                                              closesocket()
+//   socket.gethostbyaddr(ip)[0]       chatkit::host_name_of(ip)                getnameinfo()
 //
 // There is nothing underneath but those calls: no thread, no event loop. A call blocks until
 // the system call returns, exactly as in Python; step into recv() with a debugger, or watch the
@@ -89,8 +93,9 @@ class Socket {
   explicit Socket(Family family = Family::kIPv4);
   // Connects to `host` (a name such as "localhost", or an IP address) on `port`, trying every
   // address the name resolves to, IPv6 and IPv4, until one accepts (Python's
-  // socket.create_connection). `timeout` is the whole connect's and becomes the new socket's
-  // timeout, as in Python. Throws SocketError (name not found, nobody listens) or SocketTimeout.
+  // socket.create_connection). `timeout` limits each address's connect and becomes the new
+  // socket's timeout, as in Python. Throws SocketError (name not found, nobody listens: the last
+  // address's error) or SocketTimeout; std::invalid_argument when `port` is not in 0..65535.
   static Socket create_connection(const std::string& host, int port,
                                   std::chrono::milliseconds timeout = kNoTimeout);
 
@@ -105,7 +110,8 @@ class Socket {
   // every IPv4 address, "127.0.0.1" this machine only, "::" every IPv6 one); `port` 0 lets the
   // system pick a free port (local_address() tells which). On Linux and macOS SO_REUSEADDR is set
   // first, so that a restarted server can take its port again at once. Throws SocketError
-  // (EADDRINUSE: the port is taken; EINVAL: `ip` is not an IP address).
+  // (EADDRINUSE: the port is taken; EINVAL: `ip` is not an IP address of this socket's family),
+  // std::invalid_argument when `port` is not in 0..65535.
   void bind(const std::string& ip, int port);
   // listen(): waits for connections; `backlog` of them may wait for accept().
   void listen(int backlog = 128);
@@ -115,8 +121,9 @@ class Socket {
   // SocketTimeout when none came within this socket's timeout.
   std::pair<Socket, Address> accept();
   // connect(): resolves `host` with getaddrinfo() for this socket's family and connects to the
-  // first address that accepts. Throws SocketError (ECONNREFUSED: nobody listens) or
-  // SocketTimeout.
+  // first address that accepts; with a timeout, each address may take that long. Throws
+  // SocketError (ECONNREFUSED: nobody listens) or SocketTimeout; std::invalid_argument when
+  // `port` is not in 0..65535.
   void connect(const std::string& host, int port);
 
   // send(): hands the system as many bytes of `bytes` as it takes now (at least one, unless
