@@ -163,9 +163,10 @@ bool ServerProcess::start() {
   std::string error;
   std::vector<std::string> argv = split_command(check_config().server_command, &error);
   if (argv.empty()) return log_.fail("cannot use the server command (--server-cmd): " + error);
-  argv = substitute(argv, {{"port", "0"}, {"data", data_dir_.file("history")}});
+  argv = substitute(argv, {{"port", "0"}, {"data", data_path()}});
   ChildProcess::Options options;
   options.argv = argv;
+  options.env = env_;
   process_ = std::make_unique<ChildProcess>(loop_, options);
   const std::string again = starts_++ > 0 ? " again, with the same data" : "";
   if (!process_->spawn_error().empty()) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exercises/check/endpoint.h"
@@ -51,6 +52,10 @@ class ServerProcess {
 
   int port() const { return port_; }
   std::string stdout_text() const;
+  // The path that "{data}" stands for: the same for every start of this server.
+  std::string data_path() const { return data_dir_.file("history"); }
+  // Extra "NAME=value" environment entries for the next starts (the durability watch's).
+  void set_environment(std::vector<std::string> env) { env_ = std::move(env); }
 
   // Stage 1's observable: waits until the server's output shows "History length: N" followed
   // by one " >> <message>" line per item, as the course's server prints it.
@@ -65,6 +70,7 @@ class ServerProcess {
   StepLog& log_;
   chatkit::testing::TempDir data_dir_;
   std::unique_ptr<ChildProcess> process_;
+  std::vector<std::string> env_;
   int port_ = 0;
   int starts_ = 0;
 };

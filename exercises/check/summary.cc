@@ -79,6 +79,7 @@ void print_summary(std::ostream& out, const CheckConfig& config,
                    const std::vector<TestOutcome>& outcomes, const std::string& program) {
   int passed = 0;
   int failed = 0;
+  int skipped = 0;
   std::string first_failed;
   out << "\n==== stage " << config.stage << " check ====\n";
   for (const TestOutcome& outcome : outcomes) {
@@ -87,22 +88,29 @@ void print_summary(std::ostream& out, const CheckConfig& config,
             : outcome.status == "skipped" ? "  SKIP  "
                                           : "  FAIL  ")
         << outcome.description << "\n";
-    if (outcome.status == "failed") {
+    if (!ok) {
+      // A skipped check says why it could not run: never a silent pass.
       const std::string headline = outcome.message.substr(0, outcome.message.find('\n'));
       out << "          " << headline << "\n";
-      if (first_failed.empty()) first_failed = outcome.name;
     }
+    if (outcome.status == "failed" && first_failed.empty()) first_failed = outcome.name;
     passed += ok ? 1 : 0;
     failed += outcome.status == "failed" ? 1 : 0;
+    skipped += outcome.status == "skipped" ? 1 : 0;
   }
   if (failed > 0) {
     out << "\nThe failure reports above say what was sent and received, step by step.\n"
         << "Work on one at a time; to run just the first failing check again:\n  "
         << quote_command(rerun_command(config, program, first_failed)) << "\n";
+  } else if (skipped > 0) {
+    out << "\nEvery check that could run passed; " << skipped
+        << (skipped == 1 ? " check" : " checks") << " could not run here (see SKIP above).\n";
   } else if (!outcomes.empty()) {
     out << "\nStage " << config.stage << " works: every check passed.\n";
   }
-  out << passed << " passed, " << failed << " failed\n";
+  out << passed << " passed, " << failed << " failed";
+  if (skipped > 0) out << ", " << skipped << " could not run";
+  out << "\n";
 }
 
 bool write_json_summary(const std::string& path, const CheckConfig& config,
@@ -119,9 +127,11 @@ bool write_json_summary(const std::string& path, const CheckConfig& config,
     passed += outcome.status == "passed" ? 1 : 0;
     failed += outcome.status == "failed" ? 1 : 0;
   }
+  const int skipped = static_cast<int>(outcomes.size()) - passed - failed;
   const nlohmann::json summary = {{"stage", config.stage},
                                   {"passed", passed},
                                   {"failed", failed},
+                                  {"skipped", skipped},
                                   {"total", static_cast<int>(outcomes.size())},
                                   {"server_command", config.server_command},
                                   {"client_command", config.client_command},

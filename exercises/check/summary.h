@@ -2,13 +2,14 @@
 // autograders (a JSON file).
 //
 // JSON format (build/exercises/stageN-summary.json):
-//   { "stage": 2, "passed": 11, "failed": 3, "total": 14,
+//   { "stage": 2, "passed": 11, "failed": 3, "skipped": 0, "total": 14,
 //     "server_command": "...", "client_command": "...",
 //     "tests": [ { "name": "Stage2Server.SendsTheCountAsDecimalText",
 //                  "description": "server: sends the count as decimal text",
 //                  "status": "passed" | "failed" | "skipped",
 //                  "seconds": 0.12,
-//                  "message": "<the whole failure report, or empty>" }, ... ] }
+//                  "message": "<the whole failure report, or why the check could not
+//                              run here (skipped), or empty>" }, ... ] }
 #ifndef CHATKIT_EXERCISES_CHECK_SUMMARY_H_
 #define CHATKIT_EXERCISES_CHECK_SUMMARY_H_
 
