@@ -5,6 +5,7 @@
 
 #include "exercises/check/exercise_test.h"
 #include "exercises/check/hints.h"
+#include "exercises/check/preload/durability_check.h"
 #include "kit/blocking/socket.h"
 #include "kit/protocol/post.h"
 #include "kit/time/timestamp.h"
@@ -233,6 +234,22 @@ TEST_F(Stage3Server, ReassemblesAMessageArrivingOneByteAtATime) {
   std::string ack;
   STEP(read_ack(*a, "one byte at a time", before, &ack));
   STEP(expect_history_of_new_client("client B", {ack}));
+}
+
+// A kill -9 cannot tell a synced post from one only written: the kernel keeps both. So a library
+// preloaded into the server records its writes, syncs and sends in order, and the
+// acknowledgement must come after a sync that covered the post (exercises/check/preload/).
+TEST_F(Stage3Server, AcknowledgesOnlyAfterThePostIsSynced) {
+  DurabilityWatch watch(log_);
+  if (const std::string reason = DurabilityWatch::unavailable_reason(); !reason.empty()) {
+    GTEST_SKIP() << reason;
+  }
+  server_.set_environment(watch.environment(server_.data_path()));
+  STEP(server_.start());
+  STEP(watch.expect_loaded());
+  std::string ack;
+  STEP(post("client A", {}, watch.marker(), &ack));
+  STEP(watch.expect_synced_before_acknowledgement());
 }
 
 }  // namespace
