@@ -8,6 +8,8 @@
 #include <string>
 
 #include "exercises/broken/mistakes.h"
+#include "kit/student/socket.h"
+#include "kit/student/socketfuncs.h"
 
 namespace {
 
@@ -21,7 +23,7 @@ void receive_history(chatkit::Socket& server, Mistake mistake) {
   std::uint64_t count = 0;
   if (mistake == Mistake::kBinaryCount) {
     // Reads the count as a 4-byte big-endian number.
-    if (count_text.size() != 4) throw chatkit::ProtocolError("expected a 4-byte count");
+    if (count_text.size() != 4) throw socketfuncs::ProtocolError("expected a 4-byte count");
     for (char byte : count_text) count = count << 8 | static_cast<unsigned char>(byte);
   } else {
     count = std::stoull(count_text);  // Throws for anything but digits.
@@ -30,7 +32,7 @@ void receive_history(chatkit::Socket& server, Mistake mistake) {
   for (std::uint64_t i = 0; i < count; ++i) {
     const std::string item = receive_frame(server, mistake);
     // Items are never empty: "" means the connection ended before the history was complete.
-    if (item.empty()) throw chatkit::ProtocolError("the history ended early");
+    if (item.empty()) throw socketfuncs::ProtocolError("the history ended early");
     std::cout << item << std::endl;
   }
 }
@@ -53,7 +55,8 @@ int main(int argc, char** argv) {
   const Mistake mistake = *chatkit::broken::mistake_from_name(mistake_name);
 
   try {
-    chatkit::Socket server = chatkit::Socket::connect(host, port);
+    chatkit::Socket server;
+    server.connect(host, port);
     server.set_timeout(std::chrono::seconds(5));
     if (stage >= 2 && mistake != Mistake::kNeverReads) receive_history(server, mistake);
     send_frame(server, message, mistake);

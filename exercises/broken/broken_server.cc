@@ -3,21 +3,21 @@
 // (exercises/broken/README.md). With --mistake none, or one-byte-writes, it is correct: those
 // runs prove that the checks accept every correct server, however it slices its bytes.
 //
-// It is a sequential server on the blocking API, like a student's: one connection at a time,
-// each with a 2-second receive timeout, which is what keeps one stalled client from blocking
-// the others.
+// It is a sequential server on the student socket layer (kit/student/), like a student's: one
+// connection at a time, each with a 2-second receive timeout, which is what keeps one stalled
+// client from blocking the others.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <exception>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "exercises/broken/mistakes.h"
-#include "kit/blocking/file.h"
-#include "kit/socketfuncs.h"
+#include "kit/framing/frame_codec.h"
+#include "kit/student/file.h"
+#include "kit/student/socket.h"
 #include "kit/time/timestamp.h"
 
 namespace {
@@ -46,17 +46,17 @@ void send_history(chatkit::Socket& conn, const std::vector<std::string>& history
 
 std::vector<std::string> load_posts(const std::string& path) {
   std::vector<std::string> posts;
-  const std::optional<std::string> bytes = chatkit::read_file_if_exists(path);
-  if (!bytes) return posts;
+  if (!chatkit::file_exists(path)) return posts;
+  const std::string bytes = chatkit::read_file(path);
   chatkit::FrameDecoder decoder;
   std::size_t whole = 0;
-  while (whole < bytes->size()) {
-    const std::size_t used = decoder.feed(std::string_view(*bytes).substr(whole));
+  while (whole < bytes.size()) {
+    const std::size_t used = decoder.feed(std::string_view(bytes).substr(whole));
     if (decoder.state() != chatkit::FrameDecoder::State::kFrameDone) break;
     posts.emplace_back(decoder.message());
     whole += used;
   }
-  if (whole < bytes->size()) chatkit::truncate_file(path, whole);
+  if (whole < bytes.size()) chatkit::truncate_file(path, whole);
   return posts;
 }
 
@@ -76,22 +76,23 @@ int main(int argc, char** argv) {
   const Mistake mistake = *chatkit::broken::mistake_from_name(mistake_name);
 
   std::vector<std::string> history;
-  chatkit::AppendFile post_file;
-  chatkit::Listener listener;
+  chatkit::File post_file;
+  chatkit::Socket listener;
   try {
     if (stage == 3) {
       history = load_posts(data_path);
-      post_file = chatkit::AppendFile::open(data_path);
+      post_file = chatkit::File::open_for_append(data_path);
     }
-    listener = chatkit::Listener::bind("127.0.0.1", port);
+    listener.bind("127.0.0.1", port);
+    listener.listen();
   } catch (const std::exception& error) {
     std::cerr << "broken-server: " << error.what() << std::endl;
     return 1;
   }
-  std::cout << "listening on " << listener.address() << std::endl;
+  std::cout << "listening on " << listener.local_address().text() << std::endl;
 
   while (true) {
-    chatkit::Socket conn = listener.accept();
+    auto [conn, address] = listener.accept();
     try {
       // Without a timeout, one client that never sends blocks everybody (the never-answering
       // peer).
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
         history.push_back(message);
       } else if (!message.empty()) {
         const std::string post = "[" + chatkit::local_timestamp_now() + " " +
-                                 chatkit::lookup_host_name(conn.peer_ip()) + "] " + message;
+                                 chatkit::host_name_of(address.ip) + "] " + message;
         // Acknowledges a post that exists in memory only: a restart loses it.
         if (mistake != Mistake::kMemoryOnly) {
           post_file.write_all(chatkit::encode_frame(post));
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
         std::cout << std::flush;
       }
     } catch (const std::exception& error) {
-      std::cout << "Dropped " << conn.peer_address() << ": " << error.what() << std::endl;
+      std::cout << "Dropped " << address.text() << ": " << error.what() << std::endl;
     }
     conn.close();
   }

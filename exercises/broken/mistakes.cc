@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <utility>
 
+#include "kit/framing/frame_codec.h"
+#include "kit/student/socketfuncs.h"
+
 namespace chatkit::broken {
 
 namespace {
@@ -43,6 +46,17 @@ std::uint32_t length_value(const std::string& bytes, bool little_endian) {
   return n;
 }
 
+// recv() until `count` bytes have arrived, or the stream ends (then fewer).
+std::string receive_exact(Socket& socket, std::size_t count) {
+  std::string bytes;
+  while (bytes.size() < count) {
+    const std::string chunk = socket.recv(count - bytes.size());
+    if (chunk.empty()) break;
+    bytes += chunk;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 std::vector<std::string> mistake_names() {
@@ -77,17 +91,21 @@ void send_frame(Socket& socket, const std::string& text, Mistake mistake) {
 std::string receive_frame(Socket& socket, Mistake mistake) {
   if (mistake == Mistake::kSingleRecv) {
     // One receive, whatever it returns, is taken for the whole frame.
-    const std::string chunk = socket.receive(1 << 16);
+    const std::string chunk = socket.recv(1 << 16);
     if (chunk.empty()) return "";
-    if (chunk.size() < 4) throw ProtocolError("a frame shorter than its length prefix");
+    if (chunk.size() < 4) {
+      throw socketfuncs::ProtocolError("a frame shorter than its length prefix");
+    }
     return chunk.substr(4, length_value(chunk, false));
   }
-  if (mistake != Mistake::kLittleEndian) return receive_message(socket);
-  const std::string header = socket.receive_exact(4);
+  if (mistake != Mistake::kLittleEndian) return socketfuncs::receive_message(socket);
+  const std::string header = receive_exact(socket, 4);
   if (header.size() < 4) return "";
   const std::uint32_t length = length_value(header, true);
-  if (length > kDefaultMaxMessageBytes) throw ProtocolError("frame length over the limit");
-  return socket.receive_exact(length);
+  if (length > kDefaultMaxMessageBytes) {
+    throw socketfuncs::ProtocolError("frame length over the limit");
+  }
+  return receive_exact(socket, length);
 }
 
 }  // namespace chatkit::broken

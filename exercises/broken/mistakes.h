@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kit/socketfuncs.h"
+#include "kit/student/socket.h"
 
 namespace chatkit::broken {
 

@@ -10,7 +10,8 @@
 //   --must-fail A:B  --must-pass C:D   (the kit's own tests of the checks) exit 0 only when the
 //                              named tests failed / passed
 //
-// The defaults are the student's programs built from exercises/stageN/server.cpp and client.cpp.
+// The defaults are the student's programs built from exercises/stageN/cpp/server.cpp and
+// client.cpp.
 #ifndef CHATKIT_EXERCISES_CHECK_CHECK_CONFIG_H_
 #define CHATKIT_EXERCISES_CHECK_CHECK_CONFIG_H_
 
@@ -24,8 +25,9 @@ struct CheckConfig {
   std::string server_command;  // A template: see substitute().
   std::string client_command;
   // True while the command is the default one: the stage's starter program built in this tree
-  // (exercises/stageN/server.cpp, client.cpp), the student's own work. False when --server-cmd /
-  // --client-cmd names another program under test (a grader's run of a submission).
+  // (exercises/stageN/cpp/server.cpp, client.cpp), the student's own work. False when
+  // --server-cmd / --client-cmd names another program under test (a grader's run of a
+  // submission).
   bool server_is_starter = true;
   bool client_is_starter = true;
   std::string only;                    // "", "server" or "client".

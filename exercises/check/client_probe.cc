@@ -55,7 +55,8 @@ std::string working_folder() {
 std::string hint_for_command(const CheckConfig& config) {
   if (config.client_is_starter) {
     return "the stage's own client (exercises/stage" + std::to_string(config.stage) +
-           "/client.cpp) did not run: build it again (cmake --build build --target check-stage" +
+           "/cpp/client.cpp) did not run: build it again (cmake --build build --target "
+           "check-stage" +
            std::to_string(config.stage) + ") and read its error above.";
   }
   return "every client check runs this command, so none can pass until it starts. Check "

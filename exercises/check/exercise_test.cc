@@ -4,7 +4,6 @@
 
 #include "exercises/check/client_probe.h"
 #include "exercises/check/hints.h"
-#include "kit/blocking/socket.h"
 #include "kit/protocol/stage.h"
 
 namespace chatkit::exercises {
@@ -132,7 +131,7 @@ bool ClientTest::expect_failure_when_nobody_listens() {
   int port = 0;
   {
     // A port that was free a moment ago and has no listener now.
-    Listener probe = Listener::bind("127.0.0.1", 0);
+    ScriptedServer probe(loop_);
     port = probe.port();
   }
   log_.step("nothing listens on 127.0.0.1:" + std::to_string(port));

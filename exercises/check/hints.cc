@@ -67,7 +67,7 @@ std::string hint_not_started(Part part) {
   if (server ? config.server_is_starter : config.client_is_starter) {
     return "If you have not written this part yet, this failure is expected: the TODOs in the "
            "starter code (exercises/stage" +
-           stage + (server ? "/server.cpp" : "/client.cpp") + ") are what makes it pass.";
+           stage + (server ? "/cpp/server.cpp" : "/cpp/client.cpp") + ") are what makes it pass.";
   }
   return std::string("If the ") + (server ? "server" : "client") +
          " under test does not do this part of stage " + stage +

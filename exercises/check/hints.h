@@ -34,9 +34,9 @@ enum class Part { kServer, kClient };
 
 // For a failure that an unfinished stage produces (nothing sent where the stage's work begins): a
 // full sentence saying so. With the stage's starter program under test (the student's own
-// exercises/stageN/server.cpp or client.cpp) it points to the TODOs there; with another program
-// (--server-cmd / --client-cmd: a grader's run, another language) it speaks of "the server
-// under test" / "the client under test" and never of the starter.
+// exercises/stageN/cpp/server.cpp or client.cpp) it points to the TODOs there; with another
+// program (--server-cmd / --client-cmd: a grader's run, another language) it speaks of "the
+// server under test" / "the client under test" and never of the starter.
 std::string hint_not_started(Part part);
 
 // What went wrong, where `got` should have been the frames of `messages`, in order. When

@@ -1,14 +1,11 @@
-// Stage 1 chat client: connects to the server, sends one message and closes.
-//
-// Your task: the TODO below (exercises/stage1/README.md). Check your work with
-//
-//   cmake --build build --target check-stage1
+// Stage 1, a reference solution: the chat client. It sends one message and closes.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
 
-#include "kit/socketfuncs.h"
+#include "kit/student/socket.h"
+#include "socketfuncs.h"
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
@@ -20,19 +17,17 @@ int main(int argc, char** argv) {
   CLI::Option* message_option = app.add_option("--message", message, "the message to send");
   CLI11_PARSE(app, argc, argv);
 
-  if (!*message_option) {  // No --message: ask for it, like the course's client.
+  if (!*message_option) {
     std::cout << "Message: " << std::flush;
     if (!std::getline(std::cin, message)) return 1;
   }
 
   try {
-    chatkit::Socket server = chatkit::Socket::connect(host, port);  // Python: s.connect(...)
-
-    // TODO(stage 1): send `message` to the server as one frame (chatkit::send_message).
-
+    chatkit::Socket server;
+    server.connect(host, port);
+    socketfuncs::send_message(server, message);
     server.close();
   } catch (const std::exception& error) {
-    // Cannot connect, the server reset the connection, ...: say why, and fail.
     std::cerr << "client: " << error.what() << std::endl;
     return 1;
   }

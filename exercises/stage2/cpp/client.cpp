@@ -9,7 +9,8 @@
 #include <iostream>
 #include <string>
 
-#include "kit/socketfuncs.h"
+#include "kit/student/socket.h"
+#include "kit/student/socketfuncs.h"
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
@@ -22,19 +23,24 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    chatkit::Socket server = chatkit::Socket::connect(host, port);
+    chatkit::Socket server;
+    server.connect(host, port);
 
-    // TODO(stage 2): receive the history. The first frame is the count, as decimal text: turn it
-    // into a number with std::stoull (it throws for anything else, and so the client fails, as
-    // it should). Then receive that many items. Print "History:", then each item on a line of
-    // its own.
+    // TODO(stage 2): receive the history and print "History:", then each item on a line of its
+    // own. The first frame is the count, as decimal text; then come exactly that many items.
+    // Anything else is the server breaking the protocol, and your client must fail (throw: the
+    // catch below exits with 1) rather than guess:
+    //   - a count that is not decimal text (a binary number, say);
+    //   - an empty item: items are never empty, so "" means the connection ended before the
+    //     history was complete.
 
     if (!*message_option) {  // No --message: ask for it, now that the history is on screen.
       std::cout << "Message: " << std::flush;
       if (!std::getline(std::cin, message)) return 1;
     }
 
-    // TODO(stage 2): send `message`. If it is "history", receive and print the history again.
+    // TODO(stage 2): send `message`. If it is "history", the server answers with the history
+    // again: receive it and print it as above, before you close.
 
     server.close();
   } catch (const std::exception& error) {

@@ -1,9 +1,10 @@
 // Stage 1 chat server: each client connects, sends one message and closes; the server keeps
 // every message in memory and prints the whole history after each one.
 //
-// The course's Python version (day 2 notes) is ten lines; this file is the same program in C++
-// on the kit's blocking sockets. Your task: the TODOs below (exercises/stage1/README.md). Check
-// your work with
+// The course's Python version (day 2 notes) is ten lines; this file is the same program in C++.
+// The socket calls are kit/student/socket.h (Python's socket module); the framing is yours, in
+// socketfuncs.cpp. Your task: the TODOs below and in socketfuncs.cpp (exercises/stage1/README.md).
+// Check your work with
 //
 //   cmake --build build --target check-stage1
 #include <CLI/CLI.hpp>
@@ -12,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "kit/socketfuncs.h"
+#include "kit/student/socket.h"
+#include "socketfuncs.h"
 
 int main(int argc, char** argv) {
   // The command line. The checks start the server with --port 0 (the system picks a free port)
@@ -24,37 +26,39 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "TCP port; 0 picks a free one")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::string> history;
-
   // Python: s = socket.socket(); s.bind((bind_address, port)); s.listen()
-  chatkit::Listener listener;
+  const bool ipv6 = bind_address.find(':') != std::string::npos;  // "::" has colons
+  chatkit::Socket listener(ipv6 ? chatkit::Family::kIPv6 : chatkit::Family::kIPv4);
   try {
-    listener = chatkit::Listener::bind(bind_address, port);
+    listener.bind(bind_address, port);
+    listener.listen();
   } catch (const std::exception& error) {
     std::cerr << "server: " << error.what() << std::endl;  // e.g. the port is in use
     return 1;
   }
   // The first line the server prints. std::endl also flushes it, so that it is seen at once.
-  std::cout << "listening on " << listener.address() << std::endl;
+  std::cout << "listening on " << listener.local_address().text() << std::endl;
 
+  std::vector<std::string> history;
   while (true) {
-    chatkit::Socket conn = listener.accept();  // Python: (conn, address) = s.accept()
-    std::cout << "Got connection from " << conn.peer_ip() << std::endl;
+    auto [conn, address] = listener.accept();  // Python: (conn, address) = s.accept()
+    std::cout << "Got connection from " << address.ip << std::endl;
     try {
-      // TODO(stage 1): receive the client's message with chatkit::receive_message(conn).
-      //
-      // TODO(stage 1): unless the message is empty (""), append it to `history`. Then print the
-      // whole history, exactly in this form (the checks read it):
+      // TODO(stage 1): receive the client's one message. Unless it is empty, append it to
+      // `history`: "" is the empty message or a client that closed without sending one, and
+      // neither is ever stored. Then print the whole history, exactly in this form (the checks
+      // read it):
       //
       //   History length: 2
       //    >> first message
       //    >> second message
       //
-      // End the last line with std::endl, so that it is flushed.
+      // End the lines with std::endl: it flushes the output. The checks read it from a file, and
+      // without a flush the lines would sit in a buffer.
     } catch (const std::exception& error) {
       // A client that breaks the protocol (a length over the limit, text that is not UTF-8) or
       // vanishes half-way must not stop the server: say why, and go on with the next client.
-      std::cout << "Dropped " << conn.peer_ip() << ": " << error.what() << std::endl;
+      std::cout << "Dropped " << address.ip << ": " << error.what() << std::endl;
     }
     conn.close();
   }
