@@ -14,7 +14,7 @@
 #include "bridge/web_bridge.h"
 #include "bridge/web_options_cli.h"
 #include "kit/cli/parse_command_line.h"
-#include "server/log.h"
+#include "kit/log/logger.h"
 
 int main(int argc, char** argv) {
   chatkit::WebBridgeOptions options;

@@ -5,11 +5,11 @@
 #include <cstdio>
 
 #include "kit/framing/utf8.h"
+#include "kit/log/log_text.h"
 #include "kit/net/address.h"
 #include "kit/store/history_store.h"
 #include "server/chaos_writer.h"
 #include "server/connection.h"
-#include "server/log_text.h"
 
 namespace chatkit {
 namespace {
@@ -54,7 +54,7 @@ bool ChatServer::start(std::string* error) {
   }
   uv_signal_start(&sigint_, on_signal, SIGINT);
   uv_signal_start(&sigterm_, on_signal, SIGTERM);
-  // From now on log lines are written once per loop iteration (server/log.h).
+  // From now on log lines are written once per loop iteration (kit/log/logger.h).
   logger_.batch_on(loop_);
   enter(Phase::kServing);
   return true;

@@ -19,10 +19,10 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "kit/log/logger.h"
 #include "kit/protocol/history_log.h"
 #include "server/connection_limit.h"
 #include "server/host_resolver.h"
-#include "server/log.h"
 #include "server/server_options.h"
 
 namespace chatkit {

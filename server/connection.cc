@@ -2,12 +2,12 @@
 
 #include <cassert>
 
+#include "kit/log/log_text.h"
 #include "kit/net/address.h"
 #include "kit/protocol/post.h"
 #include "kit/store/history_store.h"
 #include "kit/time/timestamp.h"
 #include "server/chat_server.h"
-#include "server/log_text.h"
 
 namespace chatkit {
 namespace {

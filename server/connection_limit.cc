@@ -2,9 +2,9 @@
 
 #include <memory>
 
+#include "kit/log/log_text.h"
 #include "kit/net/address.h"
 #include "kit/net/uv_error.h"
-#include "server/log_text.h"
 #include "server/open_file_limit.h"
 
 namespace chatkit {

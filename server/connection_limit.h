@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <string>
 
-#include "server/log.h"
+#include "kit/log/logger.h"
 
 namespace chatkit {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "kit/log/log_text.h"
 #include "kit/protocol/server_session.h"
-#include "server/log_text.h"
 
 namespace chatkit {
 

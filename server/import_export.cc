@@ -4,15 +4,15 @@
 
 #include <memory>
 
-#include "kit/framing/utf8.h"
+#include "kit/log/log_text.h"
+#include "kit/net/read_file.h"
 #include "kit/net/uv_error.h"
+#include "kit/protocol/history_text.h"
 #include "kit/store/history_store.h"
-#include "server/log_text.h"
 
 namespace chatkit {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 // Files are read, and the export written, in pieces of this size.
 constexpr std::size_t kReadChunkBytes = 1 << 20;
 
@@ -28,36 +28,6 @@ class SyncLoop {
  private:
   uv_loop_t loop_;
 };
-
-// Reads all of `path` ("-" = standard input) into *text; returns a libuv error naming the step.
-UvError read_whole_file(uv_loop_t* loop, const std::string& path, std::string* text) {
-  const bool is_stdin = path == "-";
-  uv_fs_t req;
-  uv_file fd = 0;
-  if (!is_stdin) {
-    fd = uv_fs_open(loop, &req, path.c_str(), UV_FS_O_RDONLY, 0, nullptr);
-    uv_fs_req_cleanup(&req);
-    if (fd < 0) return UvError("open " + path, fd);
-  }
-  UvError error;
-  std::string chunk(kReadChunkBytes, '\0');
-  for (;;) {
-    uv_buf_t buf = uv_buf_init(chunk.data(), static_cast<unsigned>(chunk.size()));
-    const int n = uv_fs_read(loop, &req, fd, &buf, 1, -1, nullptr);
-    uv_fs_req_cleanup(&req);
-    if (n < 0) {
-      error = UvError("read " + (is_stdin ? std::string("standard input") : path), n);
-      break;
-    }
-    if (n == 0) break;
-    text->append(chunk.data(), static_cast<std::size_t>(n));
-  }
-  if (!is_stdin) {
-    uv_fs_close(loop, &req, fd, nullptr);
-    uv_fs_req_cleanup(&req);
-  }
-  return error;
-}
 
 bool file_exists(uv_loop_t* loop, const std::string& path) {
   uv_fs_t req;
@@ -76,65 +46,7 @@ std::unique_ptr<HistoryStore> open_or_report(uv_loop_t* loop, const std::string&
   return store;
 }
 
-std::string hex_byte(unsigned char byte) {
-  static const char kDigits[] = "0123456789abcdef";
-  return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xF];
-}
-
 }  // namespace
-
-bool parse_history_lines(std::string_view text, std::uint32_t max_post_bytes, HistoryLines* lines,
-                         std::string* error) {
-  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark)
-    text.remove_prefix(kByteOrderMark.size());
-  std::size_t line_number = 0;
-  while (!text.empty()) {
-    ++line_number;
-    const std::size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    if (newline != std::string_view::npos && !line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (line.empty()) {
-      ++lines->empty_lines;
-      continue;
-    }
-    if (line.size() > max_post_bytes) {
-      *error = "line " + std::to_string(line_number) + " is " + std::to_string(line.size()) +
-               " bytes long, over the " + std::to_string(max_post_bytes) +
-               "-byte frame limit (--max-message-bytes)";
-      return false;
-    }
-    const Utf8Check check = check_utf8(line);
-    if (!check.valid) {
-      *error = "line " + std::to_string(line_number) + " is not valid UTF-8: byte " +
-               std::to_string(check.error_offset + 1) + " (" +
-               hex_byte(static_cast<unsigned char>(line[check.error_offset])) +
-               ") does not start a well-formed sequence";
-      return false;
-    }
-    lines->posts.emplace_back(line);
-  }
-  return true;
-}
-
-bool read_history_lines(const std::string& path, std::uint32_t max_post_bytes,
-                        std::vector<std::string>* posts, std::string* error) {
-  SyncLoop loop;
-  std::string text;
-  if (const UvError read_error = read_whole_file(loop.get(), path, &text)) {
-    *error = read_error.message();
-    return false;
-  }
-  HistoryLines lines;
-  if (!parse_history_lines(text, max_post_bytes, &lines, error)) {
-    *error = path + ": " + *error;
-    return false;
-  }
-  *posts = std::move(lines.posts);
-  return true;
-}
 
 int import_history(const std::string& file, const std::string& data_path,
                    std::uint32_t max_post_bytes, std::FILE* out, std::FILE* err) {
@@ -209,7 +121,7 @@ int export_history(const std::string& data_path, uv_file out, std::FILE* err) {
   std::uint64_t number = 0;
   StoreError store_error = store->load([&](std::string_view post) {
     ++number;
-    // What the format cannot carry (read_history_lines' rules): a "\n" ends a line, so the
+    // What the format cannot carry (kit/protocol/history_text.h): a "\n" ends a line, so the
     // post would come back as several; a "\r" just before one is taken as a Windows line ending
     // and dropped. A "\r" anywhere else comes back as it went. find() is a vectorized memchr:
     // on a million posts, the find_first_of("\r\n") this once was took half the export's time.

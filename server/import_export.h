@@ -8,13 +8,9 @@
 // history carried over from another server keeps its own times and hosts). Instructors use it to
 // carry a history from one server to another, the benchmarks to build large histories quickly.
 //
-// Reading the file (read_history_lines):
-//   - lines end with "\n"; a "\r" before it is part of the line ending (files from Windows), and
-//     the last line needs no "\n";
-//   - a UTF-8 byte order mark at the very start is skipped (Windows editors write one);
-//   - empty lines are skipped: an empty post is never stored (docs/protocol.md, section 3.1);
-//   - every line must be well-formed UTF-8 and at most --max-message-bytes long (every history
-//     item must fit a frame). Otherwise nothing at all is stored, and the error names the line.
+// Reading the file follows kit/protocol/history_text.h: one post per line, "\r\n" or "\n", a
+// byte order mark skipped, empty lines skipped, every line UTF-8 and within the frame limit, or
+// nothing at all is stored and the error names the line.
 //
 // Import stores the posts after the ones already in the file, all in one transaction: either
 // every line is stored, or (disk full, file refused) none is. Export prints the posts oldest
@@ -29,25 +25,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace chatkit {
-
-// What a history text held, line by line.
-struct HistoryLines {
-  std::vector<std::string> posts;
-  std::size_t empty_lines = 0;  // Skipped.
-};
-
-// Splits `text` into posts by the rules above. Returns false, with *error naming the line
-// (1-based) and byte, when a line is not UTF-8 or longer than `max_post_bytes`.
-bool parse_history_lines(std::string_view text, std::uint32_t max_post_bytes, HistoryLines* lines,
-                         std::string* error);
-
-// Reads the file at `path` ("-" = standard input) through libuv and parses it as above.
-bool read_history_lines(const std::string& path, std::uint32_t max_post_bytes,
-                        std::vector<std::string>* posts, std::string* error);
 
 // chat-server's exit codes for --import and --export: 0 done, 1 failed (the reason is on `err`).
 // --import: reads `file`, stores its posts in the history at `data_path`, and prints one line

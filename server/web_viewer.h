@@ -16,7 +16,7 @@
 #include <string>
 
 #include "bridge/bridge_options.h"
-#include "server/log.h"
+#include "kit/log/logger.h"
 #include "server/server_options.h"
 
 namespace chatkit {

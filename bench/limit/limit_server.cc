@@ -11,7 +11,7 @@
 // (a client's message is read and dropped), and it trusts its clients.
 //
 // The history file holds one post per line, like `chat-server --import`, read the same way
-// (server/import_export.h), so both servers send byte for byte the same history.
+// (kit/protocol/history_text.h), so both servers send byte for byte the same history.
 //
 // Prints "listening on ADDR:PORT" first, like chat-server; on SIGINT or SIGTERM prints how many
 // connections it served and exits 0.
@@ -32,8 +32,9 @@
 #include <vector>
 
 #include "kit/framing/frame_codec.h"
+#include "kit/net/read_file.h"
+#include "kit/protocol/history_text.h"
 #include "kit/protocol/stage.h"
-#include "server/import_export.h"
 
 namespace {
 
@@ -260,13 +261,23 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : 2;
   }
 
-  std::vector<std::string> posts;
-  std::string error;
-  if (!chatkit::read_history_lines(history_path, chatkit::kDefaultMaxMessageBytes, &posts,
-                                   &error)) {
-    std::fprintf(stderr, "limit-server: %s\n", error.c_str());
+  // The history file, read and split by the same rules as chat-server --import.
+  std::string text;
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  const chatkit::UvError read_error = chatkit::read_whole_file(&loop, history_path, &text);
+  uv_loop_close(&loop);
+  if (read_error) {
+    std::fprintf(stderr, "limit-server: %s\n", read_error.message().c_str());
     return 1;
   }
+  chatkit::HistoryLines lines;
+  std::string error;
+  if (!chatkit::parse_history_lines(text, chatkit::kDefaultMaxMessageBytes, &lines, &error)) {
+    std::fprintf(stderr, "limit-server: %s: %s\n", history_path.c_str(), error.c_str());
+    return 1;
+  }
+  std::vector<std::string>& posts = lines.posts;
   std::string reply;
   chatkit::append_frame(chatkit::format_count(posts.size()), reply);
   for (const std::string& post : posts) chatkit::append_frame(post, reply);

@@ -1,6 +1,6 @@
 // Tests for quote_for_log: a client's message in a log line is always one quoted line, with
 // escapes a reader can undo, cut at a character boundary when long.
-#include "server/log_text.h"
+#include "kit/log/log_text.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Message text made safe for a one-line log entry.
-#ifndef CHATKIT_SERVER_LOG_TEXT_H_
-#define CHATKIT_SERVER_LOG_TEXT_H_
+#ifndef CHATKIT_KIT_LOG_LOG_TEXT_H_
+#define CHATKIT_KIT_LOG_LOG_TEXT_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -24,4 +24,4 @@ std::string seconds_text(std::uint64_t milliseconds, bool with_unit = true);
 
 }  // namespace chatkit
 
-#endif  // CHATKIT_SERVER_LOG_TEXT_H_
+#endif  // CHATKIT_KIT_LOG_LOG_TEXT_H_

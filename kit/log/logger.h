@@ -9,8 +9,8 @@
 // still before anything else can happen, but one write() for everything an iteration did
 // instead of three for each connection (which, at ten thousand connections a second, was a
 // tenth of the server's time).
-#ifndef CHATKIT_SERVER_LOG_H_
-#define CHATKIT_SERVER_LOG_H_
+#ifndef CHATKIT_KIT_LOG_LOGGER_H_
+#define CHATKIT_KIT_LOG_LOGGER_H_
 
 #include <uv.h>
 
@@ -57,4 +57,4 @@ class Logger {
 
 }  // namespace chatkit
 
-#endif  // CHATKIT_SERVER_LOG_H_
+#endif  // CHATKIT_KIT_LOG_LOGGER_H_

@@ -1,4 +1,4 @@
-#include "server/log_text.h"
+#include "kit/log/log_text.h"
 
 #include <cstdio>
 

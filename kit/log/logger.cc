@@ -1,4 +1,4 @@
-#include "server/log.h"
+#include "kit/log/logger.h"
 
 #include <cassert>
 #include <string>
