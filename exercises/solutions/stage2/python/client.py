@@ -1,0 +1,36 @@
+"""Stage 2 chat client (a solution): prints the history, then sends one message."""
+
+import argparse
+import socket
+import sys
+
+import socketfuncs
+
+parser = argparse.ArgumentParser(
+    description="Stage 2 chat client: prints the history, then sends one message")
+parser.add_argument("--host", default="127.0.0.1", help="the server's name or IP address")
+parser.add_argument("--port", type=int, default=10000, help="the server's TCP port")
+parser.add_argument("--message", help="the message to send (without it, the client asks for one)")
+args = parser.parse_args()
+
+
+def receive_history(s):
+    count = int(socketfuncs.receive_message(s))  # ValueError unless it is decimal text
+    print("History:")
+    for i in range(count):
+        item = socketfuncs.receive_message(s)
+        if item == "":  # Items are never empty: "" means the connection has ended.
+            raise ConnectionError("the server closed after %d of %d history items" % (i, count))
+        print(item, flush=True)
+
+
+try:
+    s = socket.create_connection((args.host, args.port))
+    receive_history(s)
+    msg = args.message if args.message is not None else input("Message: ")
+    socketfuncs.send_message(s, msg)
+    if msg == "history":
+        receive_history(s)
+    s.close()
+except (OSError, ValueError, EOFError) as error:
+    sys.exit("client: %s port %d: %s" % (args.host, args.port, error))  # stderr, exit code 1

@@ -1,0 +1,107 @@
+"""Stage 3 chat server (a solution): posts are stored on disk, and acknowledged once they are."""
+
+import argparse
+import datetime
+import os
+import socket
+import struct
+import threading
+
+import socketfuncs
+
+
+def local_time_now():
+    """Now, as local time with microseconds and the UTC offset: 2026-11-24T09:15:02.123456+01:00."""
+    return datetime.datetime.now().astimezone().isoformat(timespec="microseconds")
+
+
+def host_name_of(ip):
+    """The reverse-DNS name of `ip`, or `ip` itself when it has none (or none within 2 seconds)."""
+    names = []
+
+    def look_up():
+        try:
+            names.append(socket.gethostbyaddr(ip)[0])
+        except OSError:
+            pass
+
+    lookup = threading.Thread(target=look_up, daemon=True)
+    lookup.start()
+    lookup.join(timeout=2)
+    if names and " " not in names[0] and "]" not in names[0]:  # a post's host has neither
+        return names[0]
+    return ip
+
+
+def load_posts(path):
+    """The posts stored in the file at `path`, oldest first: one frame per post, as on the wire."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []  # No file yet: no posts yet.
+    posts = []
+    whole = 0  # Bytes of whole frames so far.
+    while whole + 4 <= len(data):
+        (length,) = struct.unpack("!I", data[whole : whole + 4])
+        if whole + 4 + length > len(data):
+            break
+        posts.append(data[whole + 4 : whole + 4 + length].decode("utf-8"))
+        whole += 4 + length
+    if whole < len(data):
+        # The server stopped while it was writing this post, so it was never acknowledged. Cut it
+        # off, or every post after it would be read as part of it.
+        print("Cutting off %d bytes at the end of %s" % (len(data) - whole, path), flush=True)
+        with open(path, "r+b") as f:
+            f.truncate(whole)
+    return posts
+
+
+def store_post(post_file, post):
+    payload = post.encode("utf-8")
+    post_file.write(struct.pack("!I", len(payload)) + payload)
+    post_file.flush()  # from Python's buffer to the operating system (survives a kill -9)
+    os.fsync(post_file.fileno())  # from the operating system to the disk (survives a power cut)
+
+
+def send_history(conn, posts):
+    socketfuncs.send_message(conn, str(len(posts)))
+    for p in posts:
+        socketfuncs.send_message(conn, p)
+
+
+parser = argparse.ArgumentParser(
+    description="Stage 3 chat server: posts are stored on disk and acknowledged")
+parser.add_argument("--bind", default="0.0.0.0", help="IP address to listen on")
+parser.add_argument("--port", type=int, default=10000, help="TCP port; 0 picks a free one")
+parser.add_argument("--data", default="posts.log", help="the file that holds the posts")
+args = parser.parse_args()
+
+try:
+    posts = load_posts(args.data)
+    post_file = open(args.data, "ab")  # "a": every write goes to the end of the file
+    s = socket.create_server((args.bind, args.port))
+except (OSError, ValueError) as error:
+    parser.exit(1, "server: %s\n" % error)
+ip, port = s.getsockname()[:2]
+print("listening on %s:%d" % ("[%s]" % ip if ":" in ip else ip, port), flush=True)
+print("%d posts in %s" % (len(posts), args.data), flush=True)
+
+while True:
+    (conn, address) = s.accept()
+    print("Got connection from %s" % address[0], flush=True)
+    conn.settimeout(2)
+    try:
+        send_history(conn, posts)
+        msg = socketfuncs.receive_message(conn)
+        if msg != "":
+            post = "[%s %s] %s" % (local_time_now(), host_name_of(address[0]), msg)
+            if len(post.encode("utf-8")) > socketfuncs.MAX_MESSAGE_BYTES:  # no client would take it
+                raise ValueError("the post is over the limit: not stored")
+            store_post(post_file, post)
+            posts.append(post)
+            socketfuncs.send_message(conn, post)  # the acknowledgement: only now is it true
+            print("Stored: %s" % post, flush=True)
+    except (OSError, ValueError) as error:
+        print("Dropped %s: %s" % (address[0], error), flush=True)
+    conn.close()
