@@ -92,4 +92,19 @@ std::string quote_command(const std::vector<std::string>& argv) {
   return line;
 }
 
+std::string python_starter_file(const std::string& command, int stage, const std::string& program) {
+  // The source folder comes from exercises/python.cmake: a copy of the starter elsewhere (a
+  // submission being graded) is another program under test.
+#ifdef CHATKIT_EXERCISES_SOURCE_DIR
+  const std::string file = "stage" + std::to_string(stage) + "/python/" + program + ".py";
+  std::string error;
+  for (const std::string& arg : split_command(command, &error)) {
+    if (arg == std::string(CHATKIT_EXERCISES_SOURCE_DIR) + "/" + file) return "exercises/" + file;
+  }
+#else
+  (void)command, (void)stage, (void)program;
+#endif
+  return "";
+}
+
 }  // namespace chatkit::exercises

@@ -57,6 +57,13 @@ std::vector<std::string> substitute(std::vector<std::string> argv,
 // argv as one line a person can paste into a shell, each argument quoted when it needs it.
 std::string quote_command(const std::vector<std::string>& argv);
 
+// The Python starter that `command` runs, as "exercises/stageN/python/<program>.py" (`program` is
+// "server" or "client"), when one of its arguments is that file of this source tree
+// (check-stageN-python); "" otherwise. Hints name it as they name the C++ starter, while the
+// command itself is not the default (server_is_starter stays false), so that the summary's
+// command for running a check again still names the Python program.
+std::string python_starter_file(const std::string& command, int stage, const std::string& program);
+
 }  // namespace chatkit::exercises
 
 #endif  // CHATKIT_EXERCISES_CHECK_CHECK_CONFIG_H_

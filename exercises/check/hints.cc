@@ -69,6 +69,18 @@ std::string hint_not_started(Part part) {
            "starter code (exercises/stage" +
            stage + (server ? "/cpp/server.cpp" : "/cpp/client.cpp") + ") are what makes it pass.";
   }
+  const std::string python =
+      python_starter_file(server ? config.server_command : config.client_command, config.stage,
+                          server ? "server" : "client");
+  if (!python.empty()) {
+    // Stage 1's framing is the student's too: socketfuncs.py, beside the program.
+    const std::size_t name = python.rfind('/') + 1;
+    return "If you have not written this part yet, this failure is expected: the TODOs in the "
+           "starter code (" +
+           (config.stage == 1 ? python.substr(0, name) + "socketfuncs.py and " + python.substr(name)
+                              : python) +
+           ") are what makes it pass.";
+  }
   return std::string("If the ") + (server ? "server" : "client") +
          " under test does not do this part of stage " + stage +
          " yet, this failure is expected; if it does, its output below may say what went wrong.";
