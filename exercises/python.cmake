@@ -28,7 +28,18 @@ if(NOT Python3_Interpreter_FOUND OR CMAKE_CROSSCOMPILING)
   return()
 endif()
 
-set(chatkit_python "'${Python3_EXECUTABLE}' -B -X utf8")
+# `path` as one argument of a check command: in single quotes only when it needs them, so that the
+# command a failure report repeats ("to run just the first failing check again") stays readable.
+function(chatkit_python_quote out path)
+  if(path MATCHES "[ '\"]")
+    set(${out} "'${path}'" PARENT_SCOPE)
+  else()
+    set(${out} "${path}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+chatkit_python_quote(python "${Python3_EXECUTABLE}")
+set(chatkit_python "${python} -B -X utf8")
 
 # Hints recognise the in-tree Python starter by its path (check_config.h, python_starter_file).
 target_compile_definitions(chatkit_exercise_check PRIVATE
@@ -40,10 +51,10 @@ function(chatkit_python_commands stage dir out_server out_client)
   if(stage EQUAL 3)
     set(data_option " --data {data}")
   endif()
-  set(${out_server} "${chatkit_python} '${dir}/server.py' --port {port}${data_option}"
-      PARENT_SCOPE)
-  set(${out_client}
-      "${chatkit_python} '${dir}/client.py' --host {host} --port {port} --message {message}"
+  chatkit_python_quote(server "${dir}/server.py")
+  chatkit_python_quote(client "${dir}/client.py")
+  set(${out_server} "${chatkit_python} ${server} --port {port}${data_option}" PARENT_SCOPE)
+  set(${out_client} "${chatkit_python} ${client} --host {host} --port {port} --message {message}"
       PARENT_SCOPE)
 endfunction()
 
