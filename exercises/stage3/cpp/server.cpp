@@ -29,7 +29,8 @@ std::vector<std::string> load_posts(const std::string& path) {
   //
   // A crash or a power cut can stop the server half-way through writing a post (that post was
   // never acknowledged). Cut such a half-written record off the end of the file, so that the
-  // next post is written after the last whole one instead of glued to the half.
+  // next post is written after the last whole one instead of glued to the half. (To say so,
+  // print on std::cerr: the first line on std::cout must be the "listening on" line.)
   (void)path;  // Keeps the compiler quiet until you use `path`: delete it.
   return {};
 }

@@ -30,7 +30,8 @@ std::vector<std::string> load_posts(const std::string& path) {
     whole += 4 + n;
   }
   if (whole < bytes.size()) {
-    std::cout << "Cutting off a half-written post at the end of " << path << std::endl;
+    // On stderr: the first line on stdout must be "listening on".
+    std::cerr << "Cutting off a half-written post at the end of " << path << std::endl;
     chatkit::truncate_file(path, whole);
   }
   return posts;
