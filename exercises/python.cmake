@@ -83,11 +83,18 @@ function(chatkit_python_teeth name)
     list(JOIN ARG_MUST_PASS ":" must_pass)
     list(APPEND args --must-pass ${must_pass})
   endif()
+  set(filter "*")
   if(ARG_SERVER_CMD AND NOT ARG_CLIENT_CMD)
-    list(APPEND args --only server)
+    set(filter "Stage${ARG_STAGE}Server.*")
   elseif(ARG_CLIENT_CMD AND NOT ARG_SERVER_CMD)
-    list(APPEND args --only client)
+    set(filter "Stage${ARG_STAGE}Client.*")
   endif()
+  # The durability check watches the server with a Linux preload library; elsewhere it is
+  # skipped, which is neither passed nor failed.
+  if(ARG_STAGE EQUAL 3 AND NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    string(APPEND filter "-Stage3Server.AcknowledgesOnlyAfterThePostIsSynced")
+  endif()
+  list(APPEND args --gtest_filter=${filter})
   add_test(NAME exercises.python.stage${ARG_STAGE}.${name}
            COMMAND stage${ARG_STAGE}-check --gtest_brief=1 ${args})
   set_tests_properties(exercises.python.stage${ARG_STAGE}.${name} PROPERTIES
@@ -201,10 +208,15 @@ chatkit_python_teeth(client-item-from-ended-stream STAGE 2
 chatkit_python_teeth(client-prefixed-output STAGE 2
   CLIENT_CMD "${broken_2_client} prefixed-output" MUST_PASS Client.*)
 
-# Stage 3: durable posts and the acknowledgement. (An acknowledgement sent before the sync passes
-# these checks: the stage-3 durability check that catches it comes with exercises/check/preload.)
+# Stage 3: durable posts and the acknowledgement. (The ways of acknowledging before the sync are
+# the durability check's teeth, with broken/durability/durability_server.py: check/preload.)
+set(unsynced_caught_by "")
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  set(unsynced_caught_by Server.AcknowledgesOnlyAfterThePostIsSynced)
+endif()
 chatkit_python_teeth(server-no-flush STAGE 3 SERVER_CMD "${broken_3_server} no-flush"
-  MUST_FAIL Server.KeepsTheHistoryAcrossARestart Server.KeepsAnAcknowledgedPostAfterKill9)
+  MUST_FAIL Server.KeepsTheHistoryAcrossARestart Server.KeepsAnAcknowledgedPostAfterKill9
+            ${unsynced_caught_by})
 chatkit_python_teeth(server-one-byte-writes STAGE 3
   SERVER_CMD "${broken_3_server} one-byte-writes" MUST_PASS Server.*)
 chatkit_python_teeth(client-no-ack-wait STAGE 3 CLIENT_CMD "${broken_3_client} no-ack-wait"
