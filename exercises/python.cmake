@@ -60,8 +60,8 @@ endfunction()
 
 # chatkit_python_teeth(<name> STAGE <n> [SERVER_CMD <cmd>] [CLIENT_CMD <cmd>]
 #                      [MUST_FAIL <checks>] [MUST_PASS <checks>])
-# Checks are named without their stage's prefix ("Server.Foo", "Client.*"). With one command only
-# the checks of that part run.
+# Checks are named without their stage's prefix ("Server.Foo", "Client.*"). Only the named checks
+# run; with a '*' in a name, or none named, every check of the part(s) given a command.
 function(chatkit_python_teeth name)
   cmake_parse_arguments(ARG "" "STAGE;SERVER_CMD;CLIENT_CMD" "MUST_FAIL;MUST_PASS" ${ARGN})
   set(args "")
@@ -83,11 +83,17 @@ function(chatkit_python_teeth name)
     list(JOIN ARG_MUST_PASS ":" must_pass)
     list(APPEND args --must-pass ${must_pass})
   endif()
-  set(filter "*")
-  if(ARG_SERVER_CMD AND NOT ARG_CLIENT_CMD)
-    set(filter "Stage${ARG_STAGE}Server.*")
-  elseif(ARG_CLIENT_CMD AND NOT ARG_SERVER_CMD)
-    set(filter "Stage${ARG_STAGE}Client.*")
+  # The named checks only; every check of the part(s) under test when a name has a '*' or none is
+  # named.
+  set(named ${ARG_MUST_FAIL} ${ARG_MUST_PASS})
+  list(JOIN named ":" filter)
+  if(filter STREQUAL "" OR filter MATCHES "\\*")
+    set(filter "*")
+    if(ARG_SERVER_CMD AND NOT ARG_CLIENT_CMD)
+      set(filter "Stage${ARG_STAGE}Server.*")
+    elseif(ARG_CLIENT_CMD AND NOT ARG_SERVER_CMD)
+      set(filter "Stage${ARG_STAGE}Client.*")
+    endif()
   endif()
   # The durability check watches the server with a Linux preload library; elsewhere it is
   # skipped, which is neither passed nor failed.
@@ -135,6 +141,12 @@ foreach(stage IN LISTS CHATKIT_EXERCISE_STAGES)
     MUST_FAIL "*"
     MUST_PASS Server.PrintsItsListeningLineAndAcceptsConnections
               Client.ExitsNonZeroWhenNoServerListens)
+
+  # "--bind ::" listens on every IPv6 and IPv4 address (the checks connect to 127.0.0.1).
+  chatkit_python_teeth(starter-dual-stack STAGE ${stage} SERVER_CMD "${starter_server} --bind ::"
+    MUST_PASS Server.PrintsItsListeningLineAndAcceptsConnections)
+  chatkit_python_teeth(solution-dual-stack STAGE ${stage} SERVER_CMD "${solution_server} --bind ::"
+    MUST_PASS Server.PrintsItsListeningLineAndAcceptsConnections)
 
   # From stage 2 on, socketfuncs.py is given: the course's module, unchanged.
   if(stage GREATER 1)

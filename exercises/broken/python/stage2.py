@@ -70,7 +70,8 @@ def send_history(conn, history):
 
 
 def serve():
-    s = socket.create_server((args.bind, args.port))
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    s = socket.create_server((args.bind, args.port), family=family)
     ip, port = s.getsockname()[:2]
     print("listening on %s:%d" % ("[%s]" % ip if ":" in ip else ip, port), flush=True)
     history = []

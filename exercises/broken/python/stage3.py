@@ -97,7 +97,8 @@ def store_post(post_file, post):
 def serve():
     posts = load_posts(args.data)
     post_file = open(args.data, "ab")
-    s = socket.create_server((args.bind, args.port))
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    s = socket.create_server((args.bind, args.port), family=family)
     ip, port = s.getsockname()[:2]
     print("listening on %s:%d" % ("[%s]" % ip if ":" in ip else ip, port), flush=True)
     while True:

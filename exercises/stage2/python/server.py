@@ -18,8 +18,11 @@ parser.add_argument("--bind", default="0.0.0.0", help="IP address to listen on")
 parser.add_argument("--port", type=int, default=10000, help="TCP port; 0 picks a free one")
 args = parser.parse_args()
 
+family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET  # "::" and "::1" are IPv6
 try:
-    s = socket.create_server((args.bind, args.port))  # socket(), bind() and listen() in one
+    # socket(), bind() and listen() in one; "::" listens on every IPv6 and IPv4 address.
+    s = socket.create_server(
+        (args.bind, args.port), family=family, dualstack_ipv6=args.bind == "::")
 except OSError as error:  # e.g. the port is in use
     parser.exit(1, "server: cannot listen on %s port %d: %s\n" % (args.bind, args.port, error))
 ip, port = s.getsockname()[:2]

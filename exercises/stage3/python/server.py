@@ -74,12 +74,15 @@ parser.add_argument("--port", type=int, default=10000, help="TCP port; 0 picks a
 parser.add_argument("--data", default="posts.log", help="the file that holds the posts")
 args = parser.parse_args()
 
+family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET  # "::" and "::1" are IPv6
 try:
     posts = load_posts(args.data)
     # TODO(stage 3): open the file args.data for store_post: every write goes to its end, after
     # the posts already there (and a missing file is created).
     post_file = None
-    s = socket.create_server((args.bind, args.port))  # socket(), bind() and listen() in one
+    # socket(), bind() and listen() in one; "::" listens on every IPv6 and IPv4 address.
+    s = socket.create_server(
+        (args.bind, args.port), family=family, dualstack_ipv6=args.bind == "::")
 except (OSError, ValueError) as error:  # the port is in use, the file cannot be read, ...
     parser.exit(1, "server: %s\n" % error)
 ip, port = s.getsockname()[:2]

@@ -77,10 +77,13 @@ parser.add_argument("--port", type=int, default=10000, help="TCP port; 0 picks a
 parser.add_argument("--data", default="posts.log", help="the file that holds the posts")
 args = parser.parse_args()
 
+family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET  # "::" and "::1" are IPv6
 try:
     posts = load_posts(args.data)
     post_file = open(args.data, "ab")  # "a": every write goes to the end of the file
-    s = socket.create_server((args.bind, args.port))
+    # socket(), bind() and listen() in one; "::" listens on every IPv6 and IPv4 address.
+    s = socket.create_server(
+        (args.bind, args.port), family=family, dualstack_ipv6=args.bind == "::")
 except (OSError, ValueError) as error:
     parser.exit(1, "server: %s\n" % error)
 ip, port = s.getsockname()[:2]
