@@ -1,41 +1,65 @@
-"""socketfuncs: whole text messages over a TCP socket (stage 1, a solution).
+"""socketfuncs: whole text messages over a TCP socket. Yours to write: stage 1's lesson.
 
-Every message travels as one frame: its length as 4 bytes, big-endian, then that many bytes of
-UTF-8 text. "Hi" is the six bytes 00 00 00 02 48 69.
+TCP carries a stream of bytes, not messages: what one side sends in one go may arrive in many
+pieces, even one byte at a time, or glued to the start of the next message. So every message
+travels as one *frame*, which says where it ends:
+
+    +----------------------------------+-------------------------------------+
+    | its length N: 4 bytes, unsigned, | N bytes: the text, encoded as UTF-8 |
+    | big-endian (most significant     | (no terminator)                     |
+    | byte first)                      |                                     |
+    +----------------------------------+-------------------------------------+
+
+    "Hi"     00 00 00 02 48 69                 N = 2
+    "héllo"  00 00 00 06 68 c3 a9 6c 6c 6f     5 characters, 6 bytes: é is c3 a9
+    ""       00 00 00 00                       the empty message
+    300 bytes of text: 00 00 01 2c ...         300 = 1 x 256 + 44 (2c)
+
+server.py and client.py import this file (import socketfuncs). The full description of the
+bytes is docs/protocol.md, section 2. Check your work with
+
+    cmake --build build --target check-stage1-python
+
+Use only Python's standard library; add the imports you need at the top.
+
+A solution: the starter with its TODOs done.
 """
 
 import struct
 
-# The longest message we accept, in bytes: 1 MiB. The length comes from the other side, and
-# without a limit four bytes saying "4 GiB follows" would make us wait for (and keep) 4 GiB.
+# The longest message receive_message accepts, in bytes: 1 MiB. The length comes from the other
+# side of the connection: without a limit, four bytes saying "4 GiB follows" would make us wait
+# for 4 GiB, and keep it.
 MAX_MESSAGE_BYTES = 1024 * 1024
 
 
 def send_message(sock, text):
-    """Send `text` as one frame."""
-    payload = text.encode("utf-8")  # The length counts bytes, not characters: "é" is 2.
-    frame = struct.pack("!I", len(payload)) + payload  # "!" = network order = big-endian
-    while frame:  # send() may take only part of what it is given.
+    """Send `text` (a str) over the connected socket `sock` as one frame."""
+    payload = text.encode("utf-8")
+    frame = struct.pack("!I", len(payload)) + payload  # "!": network byte order, big-endian
+    while frame:
         sent = sock.send(frame)
         frame = frame[sent:]
 
 
 def receive_exactly(sock, count):
-    """Return `count` bytes, or fewer if the connection ends first (b"" if at once)."""
+    """Return `count` bytes from `sock`, or fewer if the connection ends first (b"" at once)."""
     data = b""
-    while len(data) < count:  # recv(n) returns up to n bytes: what has arrived so far.
+    while len(data) < count:
         chunk = sock.recv(count - len(data))
-        if chunk == b"":  # The other side has closed: nothing more will ever come.
+        if chunk == b"":
             break
         data += chunk
     return data
 
 
 def receive_message(sock):
-    """Receive one frame and return its text; "" when the connection ended before it.
+    """Receive one frame from the connected socket `sock` and return its text.
 
-    Raises ConnectionError when the connection ends inside a frame, and ValueError when the
-    length is over MAX_MESSAGE_BYTES or the text is not UTF-8.
+    Returns "" when the other side closed the connection before the first byte of a frame (a
+    normal end: it had nothing more to say). The empty message (N = 0) is "" too.
+    Raises ConnectionError when the connection ends part-way through a frame, and ValueError
+    when N is over MAX_MESSAGE_BYTES or the text is not valid UTF-8. (server.py catches both.)
     """
     header = receive_exactly(sock, 4)
     if header == b"":
@@ -43,9 +67,9 @@ def receive_message(sock):
     if len(header) < 4:
         raise ConnectionError("closed after %d of 4 length bytes" % len(header))
     (length,) = struct.unpack("!I", header)
-    if length > MAX_MESSAGE_BYTES:  # Decided before a single payload byte is read.
+    if length > MAX_MESSAGE_BYTES:
         raise ValueError("a length of %d bytes is over the limit" % length)
     payload = receive_exactly(sock, length)
     if len(payload) < length:
         raise ConnectionError("closed after %d of %d payload bytes" % (len(payload), length))
-    return payload.decode("utf-8")  # Raises UnicodeDecodeError, a ValueError, if it is not UTF-8.
+    return payload.decode("utf-8")  # UnicodeDecodeError, a ValueError, if it is not UTF-8

@@ -1,4 +1,13 @@
-"""Stage 2 chat client (a solution): prints the history, then sends one message."""
+"""Stage 2 chat client: connects, receives and prints the history, then sends one message. If
+the message is "history", it receives and prints the history a second time.
+
+socketfuncs.py, beside this file, is the course's module (given from this stage on). Your task:
+the TODOs below (exercises/stage2/README.md). Check your work with
+
+    cmake --build build --target check-stage2-python
+
+A solution: the starter with its TODOs done.
+"""
 
 import argparse
 import socket
@@ -19,18 +28,24 @@ def receive_history(s):
     print("History:")
     for i in range(count):
         item = socketfuncs.receive_message(s)
-        if item == "":  # Items are never empty: "" means the connection has ended.
+        if item == "":
             raise ConnectionError("the server closed after %d of %d history items" % (i, count))
         print(item, flush=True)
 
 
 try:
-    s = socket.create_connection((args.host, args.port))
+    s = socket.create_connection((args.host, args.port))  # name lookup, socket() and connect()
+
     receive_history(s)
+
     msg = args.message if args.message is not None else input("Message: ")
+
     socketfuncs.send_message(s, msg)
     if msg == "history":
         receive_history(s)
+
     s.close()
-except (OSError, ValueError, EOFError) as error:
-    sys.exit("client: %s port %d: %s" % (args.host, args.port, error))  # stderr, exit code 1
+except (OSError, ValueError, EOFError) as error:  # cannot connect, a protocol error, no input, ...
+    # A program that failed must say so, to you and to the scripts that run it: the reason on
+    # standard error, and exit code 1.
+    sys.exit("client: %s port %d: %s" % (args.host, args.port, error))

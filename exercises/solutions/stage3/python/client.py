@@ -1,4 +1,12 @@
-"""Stage 3 chat client (a solution): prints the posts, posts one, waits for the acknowledgement."""
+"""Stage 3 chat client: prints the stored posts, sends one message, and waits until the server
+acknowledges that its post is stored.
+
+Your task: the TODOs below (exercises/stage3/README.md). Check your work with
+
+    cmake --build build --target check-stage3-python
+
+A solution: the starter with its TODOs done.
+"""
 
 import argparse
 import socket
@@ -14,28 +22,31 @@ parser.add_argument("--message", help="the message to post (without it, the clie
 args = parser.parse_args()
 
 try:
-    s = socket.create_connection((args.host, args.port))
-    s.settimeout(5)  # A server that stops answering must not keep us waiting forever.
+    s = socket.create_connection((args.host, args.port))  # name lookup, socket() and connect()
+    s.settimeout(5)
+
     count = int(socketfuncs.receive_message(s))
     for i in range(count):
         post = socketfuncs.receive_message(s)
         if post == "":
             raise ConnectionError("the server closed after %d of %d posts" % (i, count))
         print(post, flush=True)
+
     msg = args.message if args.message is not None else input("Message: ")
+
     socketfuncs.send_message(s, msg)
-except (OSError, ValueError, EOFError) as error:
+except (OSError, ValueError, EOFError) as error:  # cannot connect, a protocol error, no input, ...
     sys.exit("client: %s port %d: %s" % (args.host, args.port, error))  # stderr, exit code 1
 
 if msg == "":
-    sys.exit(0)  # An empty message is not stored, and gets no acknowledgement.
+    sys.exit(0)  # not stored, and no acknowledgement comes
 try:
     ack = socketfuncs.receive_message(s)
-except (OSError, ValueError) as error:  # reset, timed out, a bad frame
-    ack = ""
+except (OSError, ValueError) as error:  # reset, timed out, not a frame
     print("client: %s" % error, file=sys.stderr)
+    ack = ""
 if ack == "":
-    # A close proves nothing: a crashed server's connections are closed just as politely.
     print("client: no acknowledgement: the post may or may not be stored", file=sys.stderr)
     sys.exit(3)
 print("Posted: %s" % ack)
+s.close()
