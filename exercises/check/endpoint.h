@@ -171,7 +171,11 @@ class Endpoint {
                        "",
                        "a reset happens when a program closes a socket while bytes it never "
                        "read are still waiting in it, or when it crashes. Receive everything "
-                       "the peer sends before closing.");
+                       "the peer sends before closing. A program that refuses what it read "
+                       "closes early too: one that reads the 4 length bytes in the wrong order "
+                       "(little-endian) takes 00 00 00 0c, 12 bytes, for 0c 00 00 00, "
+                       "201326592 bytes, over the limit, and drops the connection; its output "
+                       "below may say so.");
     }
     log_.step(them_ + " closed the connection (" +
               std::string(close == PeerClose::kEof ? "FIN" : "RST") + ")");

@@ -11,9 +11,10 @@ namespace chatkit::exercises {
 const char* const kHintByteOrder =
     "the 4 length bytes are in reverse order: little-endian, the byte order of x86 and ARM "
     "processors. The protocol's length is big-endian, most significant byte first: \"Hi\" is "
-    "00 00 00 02 48 69, not 02 00 00 00 48 69. Build frames with chatkit::encode_frame or "
-    "chatkit::send_message (C++), struct.pack(\"!I\", n) or socketfuncs.send_message (Python); "
-    "writing an int's memory (memcpy, or a pointer cast) sends the host's order.";
+    "00 00 00 02 48 69, not 02 00 00 00 48 69. C++: put the bytes in one by one with shifts "
+    "(n >> 24, n >> 16, n >> 8, n) and read them back the same way; copying an int's memory "
+    "(memcpy, a pointer cast) uses the processor's order. Python: struct.pack(\"!I\", n) and "
+    "struct.unpack(\"!I\", ...), with the \"!\" (network order); \"I\" alone is the machine's.";
 const char* const kHintCharacters =
     "the length counts characters, but it must count the bytes of the UTF-8 text: \"é\" is one "
     "character and two bytes (c3 a9). In C++ use the std::string's size(); in Python "
@@ -33,9 +34,9 @@ const char* const kHintReassemble =
     "TCP delivers a stream of bytes, not messages: one frame may arrive in many pieces (here: "
     "one byte at a time), and one receive may return the end of one frame with the start of the "
     "next. Read the 4 length bytes with a loop until you have all 4, then loop until you have "
-    "all N payload bytes (chatkit::receive_message / Socket::receive_exact do this; Python: "
-    "socketfuncs.receive_message). A single recv() that assumes it gets one whole frame works "
-    "only by luck.";
+    "all N payload bytes, each time asking recv for what is still missing (the kit's "
+    "socketfuncs, given from stage 2 on, do exactly this). A single recv() that assumes it gets "
+    "one whole frame works only by luck.";
 const char* const kHintNeverAnsweringPeer =
     "one client that connects and then says nothing (or stops half-way through its frame) must "
     "not stop the server from serving everybody else: this is the never-answering peer. A server "

@@ -186,7 +186,7 @@ bool ServerProcess::start() {
   if (!port) {
     return log_.fail("the server's line \"" + *line + "\" names no port", "",
                      "print the real port: with --port 0 the system picks one, so ask the "
-                     "listening socket (Listener::port(), s.getsockname()[1]).");
+                     "listening socket (C++: s.local_address().port; Python: s.getsockname()[1]).");
   }
   port_ = *port;
   log_.step("started the server" + again + ": " + quote_command(argv) +

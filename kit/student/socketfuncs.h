@@ -1,8 +1,8 @@
 // The course's `socketfuncs`, in C++: whole text messages over a Socket (kit/student/socket.h).
 //
-//   Python (kit/python/socketfuncs.py)            C++ (this header)
-//   socketfuncs.send_message(conn, "Hi")          socketfuncs::send_message(conn, "Hi");
-//   text = socketfuncs.receive_message(conn)      std::string text = socketfuncs::receive_message(conn);
+//   Python (kit/python/socketfuncs.py)       C++ (this header)
+//   socketfuncs.send_message(conn, "Hi")     socketfuncs::send_message(conn, "Hi");
+//   text = socketfuncs.receive_message(conn) std::string text = socketfuncs::receive_message(conn);
 //
 // Every message travels as one frame: its length as 4 big-endian bytes, then that many bytes of
 // UTF-8 text ("Hi" is 00 00 00 02 48 69; docs/protocol.md, section 2).
