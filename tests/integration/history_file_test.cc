@@ -9,13 +9,6 @@
 namespace chatkit::testing {
 namespace {
 
-struct ProgramRun {
-  ExitStatus status;
-  std::string out;
-  std::string err;
-  std::string command;  // For failure messages.
-};
-
 class ServerHistoryFile : public ::testing::Test {
  protected:
   void SetUp() override { data_ = dir_.file("history.db"); }
@@ -23,17 +16,8 @@ class ServerHistoryFile : public ::testing::Test {
 
   // Runs `chat-server --data <data_> <args>` to completion.
   ProgramRun run_server(std::vector<std::string> args) {
-    ChildProcess::Options options;
-    options.argv = {CHATKIT_SERVER_PATH, "--data", data_};
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
-    options.cwd = dir_.path();
-    ChildProcess process(loop_, options);
-    ProgramRun run;
-    run.status = process.wait_for_exit().value_or(ExitStatus{});
-    run.out = process.stdout_text();
-    run.err = process.stderr_text();
-    run.command = process.describe();
-    return run;
+    args.insert(args.begin(), {CHATKIT_SERVER_PATH, "--data", data_});
+    return run_to_completion(loop_, std::move(args), dir_.path());
   }
 
   ProgramRun import_lines(const std::string& text) {
@@ -41,25 +25,8 @@ class ServerHistoryFile : public ::testing::Test {
     return run_server({"--import", dir_.file("import.txt")});
   }
 
-  // Starts a server that must refuse the file: exit 1, one line on stderr saying why, nothing
-  // on stdout (no "listening on", and no "stopped" for a server that never started). Returns
-  // the reason.
   std::string expect_refused(const std::string& why) {
-    ServerUnderTest server(loop_, 3, dir_.path(), data_);
-    EXPECT_FALSE(server.started()) << why << "\n" << server.describe();
-    const auto status = server.process().wait_for_exit();
-    if (!status.has_value()) {
-      ADD_FAILURE() << "the server did not exit: " << why << "\n" << server.describe();
-      return "";
-    }
-    EXPECT_EQ(status->exit_code, 1) << why << "\n" << server.describe();
-    const std::string err = server.process().stderr_text();
-    EXPECT_EQ(err.rfind("chat-server: ", 0), 0u) << why << "\n" << server.describe();
-    EXPECT_EQ(err.find('\n'), err.size() - 1) << "one line:\n" << err;
-    EXPECT_EQ(server.process().stdout_text(), "")
-        << "a server that never started has nothing to log\n"
-        << server.describe();
-    return err;
+    return expect_server_refuses(loop_, dir_.path(), data_, why);
   }
 
   TempDir dir_;

@@ -9,13 +9,6 @@
 namespace chatkit::testing {
 namespace {
 
-struct ProgramRun {
-  ExitStatus status;
-  std::string out;
-  std::string err;
-  std::string command;  // For failure messages.
-};
-
 class ImportExport : public ::testing::Test {
  protected:
   void SetUp() override { data_ = dir_.file("history.db"); }
@@ -24,26 +17,9 @@ class ImportExport : public ::testing::Test {
   // Runs chat-server with `args` (and --data, unless `with_data` is false) to completion.
   ProgramRun server(std::vector<std::string> args, const std::string* stdin_text = nullptr,
                     bool with_data = true) {
-    ChildProcess::Options options;
-    options.argv = {CHATKIT_SERVER_PATH};
-    if (with_data) {
-      options.argv.push_back("--data");
-      options.argv.push_back(data_);
-    }
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
-    options.cwd = dir_.path();
-    options.stdin_pipe = stdin_text != nullptr;
-    ChildProcess process(loop_, options);
-    if (stdin_text != nullptr) {
-      EXPECT_TRUE(process.write_stdin(*stdin_text)) << process.describe();
-      process.close_stdin();
-    }
-    ProgramRun run;
-    run.status = process.wait_for_exit().value_or(ExitStatus{});
-    run.out = process.stdout_text();
-    run.err = process.stderr_text();
-    run.command = process.describe();
-    return run;
+    if (with_data) args.insert(args.begin(), {"--data", data_});
+    args.insert(args.begin(), CHATKIT_SERVER_PATH);
+    return run_to_completion(loop_, std::move(args), dir_.path(), stdin_text);
   }
 
   ProgramRun import_text(const std::string& text, std::vector<std::string> extra = {}) {

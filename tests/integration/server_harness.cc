@@ -1,5 +1,7 @@
 #include "tests/integration/server_harness.h"
 
+#include <gtest/gtest.h>
+
 #include <csignal>
 
 #include "kit/protocol/stage.h"
@@ -72,6 +74,48 @@ std::unique_ptr<TestClient> converse(TestLoop& loop, int port, const std::string
   if (history != nullptr) *history = *received;
   client->send_frame(message);
   return client;
+}
+
+ProgramRun run_to_completion(TestLoop& loop, std::vector<std::string> argv,
+                             const std::string& work_dir, const std::string* stdin_text) {
+  ChildProcess::Options options;
+  options.argv = std::move(argv);
+  options.cwd = work_dir;
+  options.stdin_pipe = stdin_text != nullptr;
+  ChildProcess process(loop, options);
+  if (stdin_text != nullptr) {
+    EXPECT_TRUE(process.write_stdin(*stdin_text)) << process.describe();
+    process.close_stdin();
+  }
+  ProgramRun run;
+  const std::optional<ExitStatus> status = process.wait_for_exit();
+  EXPECT_TRUE(status.has_value()) << "the program did not exit\n" << process.describe();
+  run.status = status.value_or(ExitStatus{});
+  run.out = process.stdout_text();
+  run.err = process.stderr_text();
+  run.command = process.describe();
+  return run;
+}
+
+std::string expect_server_refuses(TestLoop& loop, const std::string& work_dir,
+                                  const std::string& data_path, const std::string& why,
+                                  std::vector<std::string> extra) {
+  ServerUnderTest server(loop, 3, work_dir, data_path, std::move(extra));
+  EXPECT_FALSE(server.started()) << why << "\n" << server.describe();
+  const auto status = server.process().wait_for_exit();
+  if (!status.has_value()) {
+    ADD_FAILURE() << "the server did not exit: " << why << "\n" << server.describe();
+    return "";
+  }
+  EXPECT_EQ(status->exit_code, 1) << why << "\n" << server.describe();
+  const std::string err = server.process().stderr_text();
+  EXPECT_EQ(err.rfind("chat-server: ", 0), 0u) << why << ": a one-line reason on stderr\n"
+                                               << server.describe();
+  EXPECT_EQ(err.find('\n'), err.size() - 1) << why << ": one line\n" << err;
+  EXPECT_EQ(server.process().stdout_text(), "")
+      << why << ": a server that never started has nothing to log\n"
+      << server.describe();
+  return err;
 }
 
 }  // namespace chatkit::testing

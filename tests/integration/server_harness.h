@@ -45,6 +45,29 @@ class ServerUnderTest {
   int port_ = 0;
 };
 
+// A program run to completion: its exit status and output, and its command line for failure
+// messages.
+struct ProgramRun {
+  ExitStatus status;
+  std::string out;
+  std::string err;
+  std::string command;
+};
+
+// Runs `argv` in `work_dir` until it exits; with `stdin_text`, that text is its standard input
+// (a pipe, closed after it). A program that does not exit within the harness's step timeout
+// gives a default ExitStatus and a failure message naming it.
+ProgramRun run_to_completion(TestLoop& loop, std::vector<std::string> argv,
+                             const std::string& work_dir, const std::string* stdin_text = nullptr);
+
+// Starts a stage-3 server on `data_path` (with `extra` arguments) that must refuse to start, and
+// checks how: exit code 1, one line "chat-server: <reason>" on stderr, and nothing on stdout (a
+// server that never started has nothing to log, not even "stopped"). `why` names the case in
+// failure messages. Returns the stderr line.
+std::string expect_server_refuses(TestLoop& loop, const std::string& work_dir,
+                                  const std::string& data_path, const std::string& why,
+                                  std::vector<std::string> extra = {});
+
 // Reads the count frame and that many items. nullopt (with *error set) when the count is not
 // decimal text or a frame does not arrive.
 std::optional<ReceivedHistory> read_history(TestClient& client, std::string* error);

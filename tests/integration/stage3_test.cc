@@ -156,21 +156,8 @@ TEST_F(Stage3Server, StopsCleanlyOnSigintWithExitZero) {
 // A data file that is not ours must be refused at start, and left exactly as it was.
 class Stage3DataFile : public Stage3Server {
  protected:
-  // Starts a server on data_ (with `extra` arguments) and expects it to refuse to start: exit
-  // code 1 and a reason on stderr. Returns that stderr.
   std::string expect_refused(const std::string& why, std::vector<std::string> extra = {}) {
-    ServerUnderTest server(loop_, 3, dir_.path(), data_, std::move(extra));
-    EXPECT_FALSE(server.started()) << why << "\n" << server.describe();
-    const auto status = server.process().wait_for_exit();
-    if (!status.has_value()) {
-      ADD_FAILURE() << "the server did not exit: " << why << "\n" << server.describe();
-      return "";
-    }
-    EXPECT_EQ(status->exit_code, 1) << why << "\n" << server.describe();
-    EXPECT_NE(server.process().stderr_text().find("chat-server:"), std::string::npos)
-        << "a one-line reason on stderr\n"
-        << server.describe();
-    return server.process().stderr_text();
+    return expect_server_refuses(loop_, dir_.path(), data_, why, std::move(extra));
   }
   // Stores `messages` through a server, then stops it: a history file as the server leaves it.
   void post_and_stop(const std::vector<std::string>& messages) {
