@@ -15,7 +15,7 @@ namespace chatkit {
 ChatClient::ChatClient(uv_loop_t* loop, ClientOptions options)
     : loop_(loop),
       options_(std::move(options)),
-      decoder_(options_.max_message_bytes),
+      session_(options_.stage, options_.max_message_bytes),
       line_reader_(loop, options_.max_message_bytes) {}
 
 ChatClient::~ChatClient() {
@@ -139,25 +139,19 @@ void ChatClient::on_line(const LineResult& result) {
 }
 
 void ChatClient::send_message(const std::string& message) {
-  if (options_.stage == Stage::kHistory && message == kHistoryCommand && evidence_.all_posts()) {
-    // Sent to a stage-3 server, `history` would be stored for good as a post.
-    finish(kExitFailure,
-           "`history` not sent: every history item is a stage-3 post \"[<time> <host>] "
-           "<message>\", and a stage-3 server would store `history` as a post: " +
-               stage_hint(3) + " (which prints the posts on connect)");
+  // The session may refuse (a stage-2 `history` to what looks like a stage-3 server).
+  const std::optional<std::string> frame = session_.send_message(message);
+  if (!frame) {
+    take_session_events();
     return;
   }
   phase_ = Phase::kSending;
-  if (options_.stage == Stage::kPersisted) {
-    reply_ = message.empty() ? Reply::kClose : Reply::kAck;
-  } else if (options_.stage == Stage::kHistory && message == kHistoryCommand) {
-    reply_ = Reply::kHistory;
-    history_.reset();
-  }
+  awaits_reply_ = options_.stage == Stage::kPersisted ||
+                  session_.waiting_for() == ClientSession::Phase::kAwaitingCount;
 
   // The FIN after the message tells the server that nothing else is coming; the shutdown waits
   // for the write, so the two can be queued together.
-  UvError error = stream_->write(encode_frame(message));
+  UvError error = stream_->write(*frame);
   if (!error) {
     error = stream_->shutdown([this](const UvError& result) { on_shutdown(result); });
   }
@@ -165,7 +159,7 @@ void ChatClient::send_message(const std::string& message) {
     finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
     return;
   }
-  if (reply_ == Reply::kAck || reply_ == Reply::kClose) {
+  if (options_.stage == Stage::kPersisted) {
     start_timer(options_.ack_timeout_seconds, on_ack_timeout);
   }
 }
@@ -174,7 +168,7 @@ void ChatClient::on_shutdown(const UvError& error) {
   if (phase_ == Phase::kDone) return;
   // When a reply is due, the reply (or the timer) decides the outcome; a shutdown that failed
   // because the server reset the connection shows up there as well.
-  if (reply_ != Reply::kNone) return;
+  if (awaits_reply_) return;
   if (error) {
     finish(kExitFailure, UvError("send message to " + peer_, error.code()).message());
   } else {
@@ -199,26 +193,22 @@ void ChatClient::start_timer(double seconds, uv_timer_cb callback) {
 
 void ChatClient::on_count_timeout(uv_timer_t* timer) {
   auto* self = static_cast<ChatClient*>(timer->data);
-  const int stage = stage_number(self->options_.stage);
-  self->finish(kExitFailure,
-               "the server sent no count within " +
-                   seconds_text(self->options_.count_timeout_seconds) + " of connecting (a stage-" +
-                   std::to_string(stage) +
-                   " server sends its history count at once; a stage-1 server sends nothing): " +
-                   stage_hint(1) + ", or give a busy server a longer --count-timeout");
+  self->session_.on_timeout(seconds_text(self->options_.count_timeout_seconds));
+  self->take_session_events();
 }
 
 void ChatClient::on_ack_timeout(uv_timer_t* timer) {
   auto* self = static_cast<ChatClient*>(timer->data);
-  if (self->reply_ == Reply::kClose) {
-    self->finish(kExitSuccess, "");  // Nothing was owed; the server just kept the connection.
-  } else if (!self->message_written_) {
+  // An unacknowledged post and an empty message that got no close are the session's to judge; a
+  // message still in the socket's queue is ours.
+  if (!self->message_written_ &&
+      self->session_.waiting_for() == ClientSession::Phase::kAwaitingAck) {
     self->finish(kExitFailure, "send message to " + self->peer_ + ": not sent within " +
                                    seconds_text(self->options_.ack_timeout_seconds));
-  } else {
-    self->finish(kExitNotAcknowledged, "post sent but not acknowledged within " +
-                                           seconds_text(self->options_.ack_timeout_seconds));
+    return;
   }
+  self->session_.on_timeout(seconds_text(self->options_.ack_timeout_seconds));
+  self->take_session_events();
 }
 
 void ChatClient::on_timer_closed(uv_handle_t* handle) {

@@ -6,12 +6,11 @@
 //   stage 3  connect, print the posts, send one post, wait for the server's acknowledgement
 //            (the stored post) and print it, close.
 //
-// Nothing on the wire names the server's stage, but the bytes often show it: a stage-1 server
-// sends no history count (it closes, or stays silent past --count-timeout), a stage-2 server's
-// items are not "[<time> <host>] " posts and it closes a post without acknowledging it, a
-// stage-3 server's items are such posts and it acknowledges every message, `history` included.
-// Where they do, the error names the stage the server seems to run and the --stage to try, and
-// a stage-2 `history` that a stage-3 server would store as a post is not sent at all.
+// What the server's bytes mean is decided by the kit's ClientSession (kit/protocol/
+// client_session.h), which the browser viewer runs too: the history, the acknowledgement, every
+// protocol error, and the stage the server seems to run when its bytes show another stage than
+// --stage (this client adds "try --stage N"). ChatClient keeps the I/O: the name lookup, the
+// connection, standard input, the timers, and what it prints.
 //
 // Everything happens on one libuv loop: the name lookup, the connection, standard input and the
 // timer (for the history count, then for the acknowledgement). main() creates the client, calls
@@ -30,11 +29,10 @@
 #include <string_view>
 #include <vector>
 
-#include "client/history_receiver.h"
 #include "client/line_reader.h"
-#include "client/stage_evidence.h"
 #include "kit/framing/frame_codec.h"
 #include "kit/net/tcp_stream.h"
+#include "kit/protocol/client_session.h"
 #include "kit/protocol/stage.h"
 
 namespace chatkit {
@@ -82,20 +80,11 @@ class ChatClient final : private TcpStream::Handler {
     kSending,         // The message is queued; what happens next depends on reply_.
     kDone,            // finish() ran; the handles are closing.
   };
-  // What the client waits for once the message is sent.
-  enum class Reply {
-    kNone,     // Stage 1/2: nothing; done when the FIN is out.
-    kHistory,  // Stage 2 `history`: the history again.
-    kAck,      // Stage 3: the acknowledgement frame.
-    kClose,    // Stage 3, empty message: no ack, just the server closing.
-  };
-
   // The steps, in conversation order.
   void on_resolved(const UvError& error, const std::vector<sockaddr_storage>& addresses);
   void connect_next();
   void on_connected(const UvError& error);
   void connect_failed(const UvError& error);
-  bool take_history_frame(std::string_view payload);
   void get_message();
   void on_line(const LineResult& result);
   void send_message(const std::string& message);
@@ -107,10 +96,10 @@ class ChatClient final : private TcpStream::Handler {
   static void on_ack_timeout(uv_timer_t* timer);
   static void on_timer_closed(uv_handle_t* handle);
 
-  // Incoming frames and the end of the stream, by phase.
-  void on_frame(std::string_view payload);
-  void on_bad_frame(const std::string& reason);
-  void on_unexpected_frame(std::string_view payload);
+  // Acts on what the session made of the server's bytes, its close or a timeout: prints the
+  // history and the acknowledgement, asks for the message, ends the conversation.
+  void take_session_events();
+  void on_session_failed(const ClientFailure& failure);
 
   // TcpStream::Handler.
   void on_stream_data(const char* data, std::size_t size) override;
@@ -126,7 +115,9 @@ class ChatClient final : private TcpStream::Handler {
   uv_loop_t* loop_;
   const ClientOptions options_;
   Phase phase_ = Phase::kResolving;
-  Reply reply_ = Reply::kNone;
+  // After the message: true when the server owes a reply or its close decides the outcome
+  // (stage 3, stage 2 `history`); false when the shutdown finishing ends the conversation.
+  bool awaits_reply_ = false;
   int exit_code_ = kExitFailure;
 
   std::vector<sockaddr_storage> addresses_;
@@ -136,12 +127,9 @@ class ChatClient final : private TcpStream::Handler {
 
   // Replaced for each connection attempt: a handle whose connect failed cannot be reused.
   std::unique_ptr<TcpStream> stream_;
-  FrameDecoder decoder_;
-  HistoryReceiver history_;
+  ClientSession session_;
   LineReader line_reader_;
   bool message_written_ = false;
-  std::uint64_t bytes_received_ = 0;  // From the server, over the whole connection.
-  StageEvidence evidence_;            // The history received on connect, for the error messages.
 
   uv_timer_t timer_{};
   bool timer_open_ = false;

@@ -1,5 +1,4 @@
-// Checks and texts about message bytes, shared by the option parser, the conversation and the
-// history receiver.
+// Checks and texts about message bytes, shared by the option parser and the conversation.
 #ifndef CHATKIT_CLIENT_MESSAGE_H_
 #define CHATKIT_CLIENT_MESSAGE_H_
 
