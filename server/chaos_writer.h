@@ -9,10 +9,10 @@
 // RST, as a crashed server or a broken network would. A client that handles all of this handles
 // TCP.
 //
-// The writer sits between Connection and its TcpStream and mirrors the three write calls
-// Connection makes: write() for borrowed buffers, bytes_in_flight(), close_after_writes(). The
-// buffers' contract is the stream's: the caller keeps each buffer valid until bytes_in_flight()
-// has dropped to 0 after the write (the writer holds pieces of them until their turn).
+// The writer sits between Connection and its TcpStream as the connection's OutputWriter
+// (server/output_writer.h), the same interface as the plain StreamWriter. The buffers' contract
+// is the stream's: the caller keeps each buffer valid until bytes_in_flight() has dropped to 0
+// after the write (the writer holds pieces of them until their turn).
 //
 // Decisions are random but reproducible: each connection's generator is seeded from the server's
 // chaos seed (logged at start, --chaos-seed to repeat it) and the connection's id, so the same
@@ -33,6 +33,7 @@
 
 #include "kit/net/tcp_stream.h"
 #include "kit/net/uv_error.h"
+#include "server/output_writer.h"
 
 namespace chatkit {
 
@@ -45,7 +46,7 @@ struct ChaosSettings {
 // The log line that announces chaos mode at start, with the seed that repeats the run.
 std::string describe_chaos(std::uint64_t seed, unsigned drop_percent);
 
-class ChaosWriter {
+class ChaosWriter final : public OutputWriter {
  public:
   // The largest piece and the longest pause between two pieces. While more than kBulkBytes wait
   // (a long history), pieces are up to kBulkFactor times larger, so that chaos stays a matter of
@@ -70,23 +71,19 @@ class ChaosWriter {
   // random sequence out of `settings.seed`.
   ChaosWriter(uv_loop_t* loop, TcpStream& stream, const ChaosSettings& settings,
               std::uint64_t connection_id, Events events);
-  ~ChaosWriter();
+  ~ChaosWriter() override;
   ChaosWriter(const ChaosWriter&) = delete;
   ChaosWriter& operator=(const ChaosWriter&) = delete;
 
   // Queues `count` borrowed buffers; they go out in pieces. Fails, without queuing, when the
   // stream is closing; after a drop, bytes are accepted and discarded, as a dead network would.
-  UvError write(const uv_buf_t* bufs, unsigned count);
+  UvError write(const uv_buf_t* bufs, unsigned count) override;
   // Bytes accepted by write() and not yet written by the socket (queued here or in the stream).
-  std::size_t bytes_in_flight() const { return unsent_ + stream_.bytes_in_flight(); }
+  std::size_t bytes_in_flight() const override { return unsent_ + stream_.bytes_in_flight(); }
   // Ends the connection with a FIN once every queued byte is out, like
   // TcpStream::close_after_writes(). A connection chosen for a drop is cut inside its last
   // frame instead, if it was not cut earlier.
-  void close_after_writes();
-
-  // Whether this connection was chosen to be dropped, and whether it has been.
-  bool drop_planned() const { return drop_planned_; }
-  bool dropped() const { return dropped_; }
+  void close_after_writes() override;
 
  private:
   struct Chunk {

@@ -7,16 +7,11 @@
 #include "kit/protocol/post.h"
 #include "kit/store/history_store.h"
 #include "kit/time/timestamp.h"
+#include "server/chaos_writer.h"
 #include "server/chat_server.h"
+#include "server/output_writer.h"
 
 namespace chatkit {
-namespace {
-
-// One uv_write carries at most this many history bytes; pieces end at block boundaries.
-constexpr std::size_t kReplayBatchBytes = 512 * 1024;
-
-}  // namespace
-
 Connection::Connection(ChatServer& server, std::uint64_t id)
     : server_(server),
       id_(id),
@@ -29,6 +24,15 @@ Connection::Connection(ChatServer& server, std::uint64_t id)
 
 Connection::~Connection() = default;
 
+void Connection::enter(Phase next) {
+  assert(connection_allows(phase_, next) && "not a transition of ConnectionPhase");
+  // A connection that closes while its post waits for the host name never stores it.
+  if (next != Phase::kAwaitingHost) pending_post_.reset();
+  phase_ = next;
+  assert(pending_post_.has_value() == (phase_ == Phase::kAwaitingHost));
+  assert(phase_ != Phase::kClosing || close_reason_.has_value());
+}
+
 void Connection::log(const std::string& text) const {
   server_.logger().log(name_, text);
 }
@@ -39,39 +43,46 @@ void Connection::start(uv_stream_t* listener) {
   if (const UvError error = stream_.init(loop)) {
     // Without a socket handle there is nothing to close but the timer.
     log(error.message());
+    enter(Phase::kClosed);
     uv_close(reinterpret_cast<uv_handle_t*>(&idle_timer_), on_timer_closed);
     return;
   }
+  sockaddr_storage peer{};
   UvError error = stream_.accept_from(listener);
-  if (!error) error = peer_address(stream_.tcp(), &peer_);
+  if (!error) error = peer_address(stream_.tcp(), &peer);
   if (error) {
     close(error.message());
     return;
   }
-  name_ += " " + format_address(reinterpret_cast<const sockaddr*>(&peer_));
+  name_ += " " + format_address(reinterpret_cast<const sockaddr*>(&peer));
   log("connected (" + std::to_string(server_.open_connections()) + " open)");
 
   // Nagle's algorithm would hold back the small acknowledgement frame waiting for an ACK.
   uv_tcp_nodelay(stream_.tcp(), 1);
   if (server_.options().chaos) {
     const ChaosSettings chaos{server_.options().chaos_seed, server_.options().chaos_drop_percent};
-    chaos_ = std::make_unique<ChaosWriter>(
+    writer_ = std::make_unique<ChaosWriter>(
         loop, stream_, chaos, id_,
-        ChaosWriter::Events{[this](const std::string& reason) { close_reason_ = reason; },
+        ChaosWriter::Events{[this](const std::string& reason) { on_writer_dropped(reason); },
                             [this](const UvError& failure) { close(failure.message()); }});
+  } else {
+    writer_ = std::make_unique<StreamWriter>(stream_);
   }
+  enter(Phase::kConversing);
   if (server_.options().stage == Stage::kPersisted) {
-    // Start the reverse lookup now, so the name is usually known before the post arrives.
-    lookup_ticket_ = server_.resolver().lookup(reinterpret_cast<const sockaddr*>(&peer_),
-                                               [this](const std::string& host) {
-                                                 lookup_ticket_ = 0;
-                                                 host_ = host;
-                                                 submit_post_when_host_known();
-                                               });
+    // Start the reverse lookup now, so the name is usually known before the post arrives. The
+    // resolver copies the address.
+    host_ = HostLookup{server_.resolver().lookup(reinterpret_cast<const sockaddr*>(&peer),
+                                                 [this](const std::string& host) {
+                                                   host_ = host;
+                                                   if (phase_ != Phase::kAwaitingHost) return;
+                                                   PendingPost post = std::move(*pending_post_);
+                                                   submit_post(post, host);
+                                                 })};
   }
   touch();
   session_.start();
-  if (stream_.closing()) return;
+  if (phase_ != Phase::kConversing) return;
   if (const UvError read_error = stream_.start_reading()) close(read_error.message());
 }
 
@@ -109,79 +120,78 @@ void Connection::on_stream_end(const UvError& error) {
   close(error.message());
 }
 
-void Connection::on_stream_written(const UvError& error) {
-  if (error) {
-    close(error.message());
-    return;
-  }
-  touch();
-  if (bytes_in_flight() == 0) sent_.clear();
-  pump();
-}
-
-void Connection::send_history() {
-  auto output = std::make_unique<Output>();
-  const HistoryLog::Snapshot snapshot = server_.history().snapshot();
-  append_frame(format_count(snapshot.items), output->head);
-  output->replay = true;
-  output->history = server_.history().read(snapshot);
-  log("sending history: " + count_of(snapshot.items, "item", "items") + ", " +
-      count_of(snapshot.bytes + output->head.size(), "byte", "bytes"));
-  queue(std::move(output));
-}
-
 void Connection::append_message(std::string_view message) {
   log("message " + quote_for_log(message));
   server_.append_message(message);
 }
 
 void Connection::store_post(std::string_view message) {
-  received_at_ = std::chrono::system_clock::now();
-  message_ = std::string(message);
-  awaiting_store_ = true;
+  PendingPost post{std::string(message), std::chrono::system_clock::now()};
   // The client waits for us now: neither its silence nor its EOF may end the connection.
   uv_timer_stop(&idle_timer_);
   stream_.stop_reading();
-  submit_post_when_host_known();
+  if (const std::string* host = std::get_if<std::string>(&host_)) {
+    submit_post(post, *host);
+    return;
+  }
+  pending_post_ = std::move(post);
+  enter(Phase::kAwaitingHost);
 }
 
-void Connection::submit_post_when_host_known() {
-  if (!awaiting_store_ || post_submitted_ || !host_) return;
-  post_submitted_ = true;
-  std::string post = format_post(format_local_timestamp(received_at_), *host_, message_);
+void Connection::submit_post(const PendingPost& pending, const std::string& host) {
+  std::string post =
+      format_post(format_local_timestamp(pending.received_at), host, pending.message);
   if (post.size() > server_.options().max_message_bytes) {
     // Every frame on the wire must fit the limit, history replays included: a post that grew
     // past it with its time and host would make the history unreadable for every client.
-    close_reason_ = "reset, post not stored: with its time and host the post is " +
-                    std::to_string(post.size()) + " bytes, over the " +
-                    std::to_string(server_.options().max_message_bytes) + "-byte frame limit";
-    awaiting_store_ = false;
-    stream_.reset();
+    reset_unstored("reset, post not stored: with its time and host the post is " +
+                   std::to_string(post.size()) + " bytes, over the " +
+                   std::to_string(server_.options().max_message_bytes) + "-byte frame limit");
     return;
   }
   log("storing post " + quote_for_log(post));
-  message_.clear();
+  enter(Phase::kStoring);
   server_.store_post(id_, std::move(post));
 }
 
 void Connection::on_post_stored(const std::string& post, const StoreError& error) {
-  awaiting_store_ = false;
   if (error) {
     // No acknowledgement for a post we could not store, and a reset rather than a close, so
     // that no client can take the end of the connection for success.
-    close_reason_ = "reset, post not stored: " + error.message();
-    stream_.reset();
+    reset_unstored("reset, post not stored: " + error.message());
     return;
   }
   log("acknowledged");
+  // Closed while storing (the shutdown grace period ran out, ...): the post is stored, but no
+  // acknowledgement can go out any more.
+  if (phase_ != Phase::kStoring) return;
   auto ack = std::make_unique<Output>();
   append_frame(post, ack->head);
   queue(std::move(ack));
   finish();
 }
 
+void Connection::reset_unstored(std::string reason) {
+  // The post's fate is the news, ahead of any other reason (a chaos drop's, or a close()'s when
+  // the store answers a closing connection).
+  close_reason_ = std::move(reason);
+  if (phase_ >= Phase::kClosing) return;
+  enter(Phase::kClosing);
+  stream_.reset();
+}
+
+void Connection::on_writer_dropped(const std::string& reason) {
+  // The chaos writer cut the output and ends the stream itself. The conversation goes on, as it
+  // would over a broken network, but this is why the connection ends: it replaces "done" (the
+  // drop can land in the last frame, after close_after_writes()).
+  assert(phase_ < Phase::kClosing || close_reason_ == "done");
+  close_reason_ = reason;
+}
+
 void Connection::finish() {
-  finishing_ = true;
+  // Stage 2's "history": a failed write may have closed the connection already.
+  if (phase_ >= Phase::kClosing) return;
+  enter(Phase::kFinishing);
   stream_.stop_reading();
   pump();
 }
@@ -190,61 +200,10 @@ void Connection::reject(const std::string& reason) {
   close("rejected: " + reason);
 }
 
-void Connection::queue(std::unique_ptr<Output> output) {
-  outputs_.push_back(std::move(output));
-  pump();
-}
-
-void Connection::pump() {
-  if (stream_.closing()) return;
-  while (!outputs_.empty() && bytes_in_flight() < kReplayWindowBytes) {
-    uv_buf_t bufs[TcpStream::kMaxBuffersPerWrite];
-    unsigned count = 0;
-    std::size_t bytes = 0;
-    while (!outputs_.empty() && count < TcpStream::kMaxBuffersPerWrite &&
-           bytes < kReplayBatchBytes) {
-      Output& output = *outputs_.front();
-      if (!output.head_queued) {
-        output.head_queued = true;
-        bufs[count++] = uv_buf_init(output.head.data(), static_cast<unsigned>(output.head.size()));
-        bytes += output.head.size();
-        continue;
-      }
-      if (output.replay) {
-        const HistoryLog::Piece piece = output.history.next(kReplayBatchBytes - bytes);
-        if (piece.size > 0) {
-          // libuv's buffers are not const, but it only reads the bytes of a write.
-          bufs[count++] =
-              uv_buf_init(const_cast<char*>(piece.data), static_cast<unsigned>(piece.size));
-          bytes += piece.size;
-          continue;
-        }
-      }
-      // Everything of this output is in `bufs` or already queued; its head string must live
-      // until the write completes.
-      sent_.push_back(std::move(outputs_.front()));
-      outputs_.pop_front();
-    }
-    if (count == 0) break;
-    if (const UvError error =
-            chaos_ ? chaos_->write(bufs, count) : stream_.write_borrowed(bufs, count)) {
-      close(error.message());
-      return;
-    }
-  }
-  if (outputs_.empty() && finishing_ && !awaiting_store_) {
-    if (close_reason_.empty()) close_reason_ = "done";
-    if (chaos_) {
-      chaos_->close_after_writes();
-    } else {
-      stream_.close_after_writes();
-    }
-  }
-}
-
 void Connection::on_server_stopping() {
-  if (awaiting_store_ || finishing_) return;  // Let the post or the last writes complete.
-  if (!outputs_.empty() || bytes_in_flight() > 0) {
+  // Storing or finishing: let the post or the last writes complete. Closing: nothing to do.
+  if (phase_ != Phase::kConversing) return;
+  if (!outputs_.empty() || writer_->bytes_in_flight() > 0) {
     finish();  // Stop reading; close once the history is out.
     return;
   }
@@ -252,16 +211,27 @@ void Connection::on_server_stopping() {
 }
 
 void Connection::close(const std::string& reason) {
-  if (stream_.closing()) return;
-  // The first reason is the real one; what follows from it is not news.
-  if (close_reason_.empty()) close_reason_ = reason;
+  if (phase_ == Phase::kClosed) return;
+  if (phase_ == Phase::kClosing) {
+    // Its reason stands; if it was still sending its last bytes, they are dropped now.
+    stream_.close();
+    return;
+  }
+  // The first reason is the real one (a chaos drop's, if it came first); what follows from it
+  // is not news.
+  if (!close_reason_) close_reason_ = reason;
+  enter(Phase::kClosing);
   stream_.close();
 }
 
 void Connection::on_stream_closed() {
-  log("closed (" + close_reason_ + ")");
-  if (lookup_ticket_ != 0) server_.resolver().cancel(lookup_ticket_);
-  lookup_ticket_ = 0;
+  // Before kClosing only when the chaos writer ended the stream, and it gave its reason.
+  enter(Phase::kClosed);
+  assert(close_reason_.has_value());
+  log("closed (" + close_reason_.value_or("") + ")");
+  if (const HostLookup* lookup = std::get_if<HostLookup>(&host_)) {
+    server_.resolver().cancel(lookup->ticket);
+  }
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_timer_), on_timer_closed);
 }
 

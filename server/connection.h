@@ -12,6 +12,11 @@
 // lives until both of its handles (socket and idle timer) are closed, whichever way the
 // conversation ends, and hands itself back to ChatServer::release() from the last close
 // callback. No one else deletes it.
+//
+// State: the connection is always in exactly one phase (server/connection_phase.h), and data
+// that means something in some phases only is empty in the others (see the members). Chaos mode
+// (--chaos) changes nothing here but the OutputWriter chosen at start: a ChaosWriter instead of the
+// plain StreamWriter.
 #ifndef CHATKIT_SERVER_CONNECTION_H_
 #define CHATKIT_SERVER_CONNECTION_H_
 
@@ -23,17 +28,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "kit/net/tcp_stream.h"
 #include "kit/protocol/history_log.h"
 #include "kit/protocol/server_session.h"
-#include "server/chaos_writer.h"
+#include "server/connection_phase.h"
 #include "server/frame_deadline.h"
 
 namespace chatkit {
 
 class ChatServer;
+class OutputWriter;
 class StoreError;
 
 class Connection final : public TcpStream::Handler, public ServerSession::Delegate {
@@ -55,12 +62,11 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   // The server is stopping: a connection waiting for its client closes now; one that is
   // writing or storing finishes that first.
   void on_server_stopping();
-  // Closes at once (queued bytes are dropped); `reason` goes into the "closed" log line.
+  // Closes at once (queued bytes are dropped); `reason` goes into the "closed" log line unless
+  // the connection is already closing, or the chaos writer dropped it first.
   void close(const std::string& reason);
 
   std::uint64_t id() const { return id_; }
-  // "#12 127.0.0.1:51234", the prefix of this connection's log lines.
-  const std::string& name() const { return name_; }
 
  private:
   // One item of the output queue: a frame (`head`) and, for a replay, the history after it.
@@ -69,6 +75,15 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
     bool head_queued = false;
     bool replay = false;
     HistoryLog::Reader history;
+  };
+  // Stage 3: a post as it arrived, before its time and host make it the stored text.
+  struct PendingPost {
+    std::string message;
+    std::chrono::system_clock::time_point received_at;
+  };
+  // Stage 3: the reverse lookup of the peer's name, running; cancel(ticket) if we close first.
+  struct HostLookup {
+    std::uint64_t ticket;
   };
 
   // TcpStream::Handler.
@@ -83,40 +98,41 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   void finish() override;
   void reject(const std::string& reason) override;
 
+  using Phase = ConnectionPhase;
+  // Moves to `next`, asserting connection_allows() it; leaving kAwaitingHost drops the post.
+  void enter(Phase next);
   void log(const std::string& text) const;
   void queue(std::unique_ptr<Output> output);
   void pump();
-  void submit_post_when_host_known();
+  void submit_post(const PendingPost& pending, const std::string& host);
+  // Ends with a RST, for a post that was not stored; `reason` names the end in the log.
+  void reset_unstored(std::string reason);
+  void on_writer_dropped(const std::string& reason);
   void touch();
   static void on_idle_timeout(uv_timer_t* timer);
   static void on_timer_closed(uv_handle_t* handle);
-  // Bytes written and not yet out, through the chaos writer when there is one.
-  std::size_t bytes_in_flight() const {
-    return chaos_ ? chaos_->bytes_in_flight() : stream_.bytes_in_flight();
-  }
 
   ChatServer& server_;
   std::uint64_t id_;
-  std::string name_;
-  sockaddr_storage peer_{};
+  std::string name_;  // "#12 127.0.0.1:51234", the prefix of this connection's log lines.
   TcpStream stream_;
   ServerSession session_;
   uv_timer_t idle_timer_{};  // The idle timeout, or the frame deadline when that comes first.
   FrameDeadline frame_deadline_;
-  std::unique_ptr<ChaosWriter> chaos_;  // --chaos only: writes go through it.
+  std::unique_ptr<OutputWriter> writer_;  // From kConversing on: the stream, or the chaos writer.
+  Phase phase_ = Phase::kNew;             // The one source of where the conversation is.
 
   std::deque<std::unique_ptr<Output>> outputs_;  // Not yet fully queued on the socket.
   std::vector<std::unique_ptr<Output>> sent_;    // Queued; their bytes may still be in flight.
-  bool finishing_ = false;                       // Close once the output queue is empty.
-  std::string close_reason_;                     // For the "closed (...)" log line.
 
-  // Stage 3: the post, from the message's arrival until the store answers.
-  bool awaiting_store_ = false;
-  bool post_submitted_ = false;
-  std::string message_;
-  std::chrono::system_clock::time_point received_at_;
-  std::optional<std::string> host_;
-  std::uint64_t lookup_ticket_ = 0;
+  // Why the connection ended, for the "closed (...)" log line. Set on entering kClosing, or
+  // before that when the chaos writer drops the connection; that reason then stands ahead of
+  // "done" and of a later close(), though not of a refused post's reset.
+  std::optional<std::string> close_reason_;
+  // Stage 3: the sender's host name, from a lookup started at accept (none in stages 1, 2).
+  std::variant<std::monostate, HostLookup, std::string> host_;
+  // Present exactly in kAwaitingHost.
+  std::optional<PendingPost> pending_post_;
 };
 
 }  // namespace chatkit

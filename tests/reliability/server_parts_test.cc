@@ -1,8 +1,10 @@
-// The server's reliability parts in isolation: the frame deadline's arithmetic and the
-// open-file limit. (Their behaviour on real connections is in hostile_client_test.cc and
-// limits_test.cc.)
+// The server's reliability parts in isolation: the frame deadline's arithmetic, the open-file
+// limit and the connection's phase transitions. (Their behaviour on real connections is in
+// hostile_client_test.cc, limits_test.cc and, with every move asserted in the asan build, the
+// whole server suite.)
 #include <gtest/gtest.h>
 
+#include "server/connection_phase.h"
 #include "server/frame_deadline.h"
 #include "server/open_file_limit.h"
 
@@ -10,6 +12,56 @@ namespace chatkit {
 namespace {
 
 using std::chrono::milliseconds;
+
+constexpr ConnectionPhase kAllPhases[] = {
+    ConnectionPhase::kNew,     ConnectionPhase::kConversing, ConnectionPhase::kAwaitingHost,
+    ConnectionPhase::kStoring, ConnectionPhase::kFinishing,  ConnectionPhase::kClosing,
+    ConnectionPhase::kClosed};
+
+int number(ConnectionPhase phase) {
+  return static_cast<int>(phase);
+}
+
+TEST(ConnectionPhase, OnlyMovesForward) {
+  for (const ConnectionPhase from : kAllPhases) {
+    for (const ConnectionPhase to : kAllPhases) {
+      if (!connection_allows(from, to)) continue;
+      EXPECT_GT(number(to), number(from))
+          << "phase " << number(from) << " -> " << number(to) << " moves back or stays";
+    }
+  }
+}
+
+TEST(ConnectionPhase, CanCloseFromEveryPhaseBeforeClosing) {
+  // close() comes from timers and the server (idle timeout, grace period, second signal) in
+  // whatever phase the conversation is in.
+  for (const ConnectionPhase from : kAllPhases) {
+    if (number(from) >= number(ConnectionPhase::kClosing)) continue;
+    EXPECT_TRUE(connection_allows(from, ConnectionPhase::kClosing))
+        << "phase " << number(from) << " cannot begin closing";
+  }
+}
+
+TEST(ConnectionPhase, TheStreamMayCloseUnderEveryPhaseAndClosedIsFinal) {
+  // The chaos writer ends the stream on its own, whatever the conversation is doing.
+  for (const ConnectionPhase from : kAllPhases) {
+    if (from == ConnectionPhase::kClosed) continue;
+    EXPECT_TRUE(connection_allows(from, ConnectionPhase::kClosed))
+        << "phase " << number(from) << " cannot end with the stream";
+  }
+  for (const ConnectionPhase to : kAllPhases) {
+    EXPECT_FALSE(connection_allows(ConnectionPhase::kClosed, to)) << "kClosed -> " << number(to);
+  }
+}
+
+TEST(ConnectionPhase, APostGoesToTheStoreOnlyFromTheConversationOrWhenItsHostIsKnown) {
+  for (const ConnectionPhase from : kAllPhases) {
+    const bool expected =
+        from == ConnectionPhase::kConversing || from == ConnectionPhase::kAwaitingHost;
+    EXPECT_EQ(connection_allows(from, ConnectionPhase::kStoring), expected)
+        << "phase " << number(from) << " -> kStoring";
+  }
+}
 
 TEST(FrameDeadline, DoesNotRunBeforeTheClientsFirstByte) {
   const FrameDeadline deadline(milliseconds(4000));
