@@ -5,15 +5,29 @@
 #include <cassert>
 #include <new>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kit/framing/utf8.h"
+#include "kit/protocol/client_session.h"
 #include "kit/protocol/post.h"
 #include "kit/protocol/stage.h"
 
 // EMSCRIPTEN_KEEPALIVE on each definition keeps it (and its export) through the linker's dead
 // code elimination; the names are listed once more in CMakeLists.txt's EXPORTED_FUNCTIONS so
 // that a renamed function fails the link instead of vanishing from the module.
+using chatkit::ClientError;
+using chatkit::ClientEvent;
+using chatkit::ClientPhase;
+using chatkit::ClientSession;
 using chatkit::FrameDecoder;
+
+struct CkClient {
+  CkClient(chatkit::Stage stage, std::uint32_t max_message_bytes)
+      : session(stage, max_message_bytes) {}
+  ClientSession session;
+  std::vector<ClientEvent> taken;  // What ck_client_take_events() took last.
+};
 
 namespace {
 
@@ -25,11 +39,26 @@ static_assert(static_cast<int>(FrameDecoder::State::kFailed) == 3);
 static_assert(static_cast<int>(chatkit::FrameError::kNone) == 0);
 static_assert(static_cast<int>(chatkit::FrameError::kTooLong) == 1);
 static_assert(static_cast<int>(chatkit::FrameError::kInvalidUtf8) == 2);
+// The values conversation.js hard-codes for the client session.
+static_assert(static_cast<int>(ClientPhase::kAwaitingCount) == 0);
+static_assert(static_cast<int>(ClientPhase::kReadyToSend) == 2);
+static_assert(static_cast<int>(ClientPhase::kFailed) == 6);
+static_assert(static_cast<int>(ClientEvent::Kind::kCount) == 0);
+static_assert(static_cast<int>(ClientEvent::Kind::kFailed) == 5);
+static_assert(static_cast<int>(ClientError::kCountNotDecimal) == 1);
+static_assert(static_cast<int>(ClientError::kConnectionLost) == 13);
 // The page reads offsets as 32-bit values.
 static_assert(sizeof(std::size_t) == 4 && sizeof(void*) == 4, "built for wasm32");
 
 std::uint32_t offset_in(std::string_view whole, std::string_view part) {
   return static_cast<std::uint32_t>(part.data() - whole.data());
+}
+
+// The event at `index`, or a default one (kind ended, no text) when out of range.
+const ClientEvent& event_at(const CkClient* client, int index) {
+  static const ClientEvent kNoEvent;
+  if (index < 0 || static_cast<std::size_t>(index) >= client->taken.size()) return kNoEvent;
+  return client->taken[static_cast<std::size_t>(index)];
 }
 
 }  // namespace
@@ -144,6 +173,127 @@ EMSCRIPTEN_KEEPALIVE int ck_parse_post(const char* post, std::size_t size,
   parts_out[4] = offset_in(whole, parts->message);
   parts_out[5] = static_cast<std::uint32_t>(parts->message.size());
   return 1;
+}
+
+EMSCRIPTEN_KEEPALIVE CkClient* ck_client_new(int stage, std::uint32_t max_message_bytes) {
+  const auto known = chatkit::stage_from_number(stage);
+  if (!known) return nullptr;
+  return new (std::nothrow) CkClient(*known, max_message_bytes);
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_delete(CkClient* client) {
+  delete client;
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_feed(CkClient* client, const std::uint8_t* data,
+                                         std::size_t size) {
+  client->session.on_bytes(reinterpret_cast<const char*>(data), size);
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_peer_closed(CkClient* client) {
+  client->session.on_peer_closed();
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_connection_lost(CkClient* client, const char* reason,
+                                                    std::size_t size) {
+  client->session.on_connection_lost(std::string_view(reason, size));
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_timeout(CkClient* client, const char* waited,
+                                            std::size_t size) {
+  client->session.on_timeout(std::string_view(waited, size));
+}
+
+EMSCRIPTEN_KEEPALIVE std::string* ck_client_send_message(CkClient* client, const char* message,
+                                                         std::size_t size) {
+  // The session asserts its precondition; the page gets a quiet refusal instead of an abort.
+  if (client->session.phase() != ClientPhase::kReadyToSend) return nullptr;
+  auto frame = client->session.send_message(std::string_view(message, size));
+  if (!frame) return nullptr;
+  return new (std::nothrow) std::string(std::move(*frame));
+}
+
+EMSCRIPTEN_KEEPALIVE void ck_client_send_nothing(CkClient* client) {
+  if (client->session.phase() == ClientPhase::kReadyToSend) client->session.send_nothing();
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_phase(const CkClient* client) {
+  return static_cast<int>(client->session.phase());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_client_phase_name(int phase) {
+  if (phase < 0 || phase > static_cast<int>(ClientPhase::kFailed)) return "unknown";
+  return chatkit::to_string(static_cast<ClientPhase>(phase));
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_client_bytes_received(const CkClient* client) {
+  return static_cast<double>(client->session.bytes_received());
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_take_events(CkClient* client) {
+  client->taken = client->session.take_events();
+  return static_cast<int>(client->taken.size());
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_event_kind(const CkClient* client, int index) {
+  return static_cast<int>(event_at(client, index).kind);
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_event_history(const CkClient* client, int index) {
+  return event_at(client, index).history;
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_client_event_count(const CkClient* client, int index) {
+  return static_cast<double>(event_at(client, index).count);
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_client_event_number(const CkClient* client, int index) {
+  return static_cast<double>(event_at(client, index).number);
+}
+
+EMSCRIPTEN_KEEPALIVE double ck_client_event_frame(const CkClient* client, int index) {
+  return static_cast<double>(event_at(client, index).frame);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_client_event_text_data(const CkClient* client, int index) {
+  return event_at(client, index).text.data();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_client_event_text_size(const CkClient* client, int index) {
+  return event_at(client, index).text.size();
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_event_error(const CkClient* client, int index) {
+  return static_cast<int>(event_at(client, index).failure.error);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_client_error_name(int error) {
+  if (error < 0 || error > static_cast<int>(ClientError::kConnectionLost)) return "unknown";
+  return chatkit::to_string(static_cast<ClientError>(error));
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_event_failed_phase(const CkClient* client, int index) {
+  return static_cast<int>(event_at(client, index).failure.phase);
+}
+
+EMSCRIPTEN_KEEPALIVE int ck_client_event_seems_stage(const CkClient* client, int index) {
+  return chatkit::seems_to_run(event_at(client, index).failure.sign);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_client_event_headline_data(const CkClient* client, int index) {
+  return event_at(client, index).failure.headline.data();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_client_event_headline_size(const CkClient* client, int index) {
+  return event_at(client, index).failure.headline.size();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ck_client_event_details_data(const CkClient* client, int index) {
+  return event_at(client, index).failure.details.data();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t ck_client_event_details_size(const CkClient* client, int index) {
+  return event_at(client, index).failure.details.size();
 }
 
 }  // extern "C"
