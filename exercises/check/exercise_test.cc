@@ -4,6 +4,7 @@
 
 #include "exercises/check/client_probe.h"
 #include "exercises/check/hints.h"
+#include "kit/protocol/client_session.h"
 #include "kit/protocol/stage.h"
 
 namespace chatkit::exercises {
@@ -79,23 +80,35 @@ std::unique_ptr<Peer> ServerTest::connect_while_another_stalls(milliseconds dead
 }
 
 std::optional<std::vector<std::string>> ServerTest::read_history(Peer& peer) {
-  const std::optional<std::string> count_text = peer->read_frame("the count frame");
-  if (!count_text) return std::nullopt;
-  const std::optional<std::uint64_t> count = parse_count(*count_text);
-  if (!count) {
-    const bool binary = count_text->size() == 4 || count_text->size() == 8;
-    log_.fail(
-        "the count frame holds " + describe_text(*count_text) + ", not a count in decimal digits",
-        "its bytes:\n" + dump_for_step(encode_frame(*count_text), 64),
-        binary ? kHintCountAsBinary : kHintForgotCount);
-    return std::nullopt;
-  }
+  // The kit's ClientSession judges the frames, as chat-client and the viewer do; each frame is
+  // still read and logged here one at a time, with its bytes, and a count that is not decimal
+  // text keeps its teaching report. The count and item rules are the same in stages 2 and 3.
+  ClientSession session(Stage::kHistory, kDefaultMaxMessageBytes);
   std::vector<std::string> items;
-  for (std::uint64_t i = 0; i < *count; ++i) {
-    std::optional<std::string> item =
-        peer->read_frame("history item " + std::to_string(i + 1) + " of " + std::to_string(*count));
-    if (!item) return std::nullopt;
-    items.push_back(std::move(*item));
+  while (session.phase() == ClientPhase::kAwaitingCount ||
+         session.phase() == ClientPhase::kReadingItems) {
+    const std::string what = session.phase() == ClientPhase::kAwaitingCount
+                                 ? "the count frame"
+                                 : "history item " + std::to_string(session.items_received() + 1) +
+                                       " of " + std::to_string(session.history_count());
+    const std::optional<std::string> frame = peer->read_frame(what);
+    if (!frame) return std::nullopt;
+    session.on_bytes(encode_frame(*frame));
+    for (ClientEvent& event : session.take_events()) {
+      if (event.kind == ClientEvent::Kind::kItem) items.push_back(std::move(event.text));
+      if (event.kind != ClientEvent::Kind::kFailed) continue;
+      if (event.failure.error == ClientError::kCountNotDecimal) {
+        const bool binary = frame->size() == 4 || frame->size() == 8;
+        log_.fail(
+            "the count frame holds " + describe_text(*frame) + ", not a count in decimal digits",
+            "its bytes:\n" + dump_for_step(encode_frame(*frame), 64),
+            binary ? kHintCountAsBinary : kHintForgotCount);
+      } else {
+        log_.fail(event.failure.describe(),
+                  "its bytes:\n" + dump_for_step(encode_frame(*frame), 64));
+      }
+      return std::nullopt;
+    }
   }
   return items;
 }
