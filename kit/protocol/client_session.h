@@ -206,6 +206,7 @@ class ClientSession {
   void on_decoder_failed();
   void note_first_history_item(std::string_view payload);
   void history_complete();
+  bool over() const { return phase_ == Phase::kEnded || phase_ == Phase::kFailed; }
   // Moves to `next`, asserting the transition is allowed.
   void transition_to(Phase next);
   void emit(ClientEvent event);
