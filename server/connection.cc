@@ -161,10 +161,13 @@ void Connection::on_post_stored(const std::string& post, const StoreError& error
     reset_unstored("reset, post not stored: " + error.message());
     return;
   }
-  log("acknowledged");
   // Closed while storing (the shutdown grace period ran out, ...): the post is stored, but no
-  // acknowledgement can go out any more.
-  if (phase_ != Phase::kStoring) return;
+  // acknowledgement can go out any more, and the log must not claim one did.
+  if (phase_ != Phase::kStoring) {
+    log("post stored, but the connection had closed: not acknowledged");
+    return;
+  }
+  log("acknowledged");
   auto ack = std::make_unique<Output>();
   append_frame(post, ack->head);
   queue(std::move(ack));
