@@ -67,18 +67,19 @@ bool same_env_name(std::string_view a, std::string_view b) {
 
 #ifdef _WIN32
 // A path like "/work/build/server/chat-server.exe" is rooted but names no drive: Windows reads
-// it on the current drive, which Options::cwd changes for the child. Such paths are what a
-// cross build compiles in (the Wine drive Z: is the build machine's /), so they get the test's
-// own drive before the child starts elsewhere.
+// it on the current drive, which Options::cwd changes for the child, and which may differ from
+// ours when we were started in another folder (a temporary one on C:). Such paths are what a
+// cross build compiles in, naming programs of the same build tree as this one (the Wine drive
+// Z: is the build machine's /), so they get the drive this program runs from.
 std::string with_drive(const std::string& path) {
   const auto separator = [](char c) { return c == '/' || c == '\\'; };
   const bool rooted_without_drive =
       !path.empty() && separator(path[0]) && !(path.size() > 1 && separator(path[1]));
   if (!rooted_without_drive) return path;
-  char cwd[4096];
-  std::size_t size = sizeof cwd;
-  if (uv_cwd(cwd, &size) != 0 || size < 2 || cwd[1] != ':') return path;
-  return std::string(cwd, 2) + path;
+  char exe[4096];
+  std::size_t size = sizeof exe;
+  if (uv_exepath(exe, &size) != 0 || size < 2 || exe[1] != ':') return path;
+  return std::string(exe, 2) + path;
 }
 #else
 std::string with_drive(const std::string& path) {

@@ -101,6 +101,18 @@ std::optional<std::string> value_of(const std::vector<std::string>& argv,
   return *(it + 1);
 }
 
+// The check program prints its own path as the system gives it. A cross build compiles in a
+// drive-less path ("/work/build/..."), which Windows (Wine) gives back with its drive
+// ("Z:/work/...").
+std::string without_drive(const std::string& path) {
+#ifdef _WIN32
+  if (path.size() > 2 && path[1] == ':' && (path[2] == '/' || path[2] == '\\')) {
+    return path.substr(2);
+  }
+#endif
+  return path;
+}
+
 const std::string kServerCommandWithMistake =
     quoted(CHATKIT_BROKEN_SERVER) + " --stage 1 --port {port} --mistake little-endian";
 
@@ -119,7 +131,7 @@ TEST(CheckProgram, TheRerunLineRepeatsTheProgramsUnderTest) {
 
   const std::vector<std::string> again = rerun_command(first.out);
   ASSERT_FALSE(again.empty()) << "no command to run the failing check again in:\n" << first.out;
-  EXPECT_EQ(again.front(), CHATKIT_STAGE1_CHECK);
+  EXPECT_EQ(without_drive(again.front()), without_drive(CHATKIT_STAGE1_CHECK));
   EXPECT_EQ(value_of(again, "--server-cmd"), kServerCommandWithMistake) << first.out;
   EXPECT_EQ(value_of(again, "--client-cmd"), client_command) << first.out;
   EXPECT_EQ(std::count(again.begin(), again.end(),
