@@ -6,96 +6,332 @@
 //
 // Offsets count from the start of each direction's stream, and rows are aligned to them, so a
 // frame that continues in the next chunk continues in the same column.
+//
+// The view is virtual: a history of 100,000 posts is 8.5 MB, half a million rows, and only the
+// rows in view are in the DOM. Every line (a chunk's heading, a row of bytes, a frame note, the
+// gap after a chunk) is one line of the same height, so the line at any scroll position is
+// arithmetic: each chunk is a block of lines, and a block's first line is a prefix sum. New
+// chunks only add blocks at the end (only the newest chunk of a direction can still gain
+// frames), so keeping the layout costs as much as the bytes that arrived, not the bytes so far.
 
 import { kFrameHeaderBytes } from './codec.js';
 import {
-  Direction, asciiChar, directionArrow, directionLabel, el, formatClock, formatDelta, hex2,
-  hexBytes, hexOffset, plural, quotePayload,
+  Direction, asciiChar, directionArrow, directionLabel, el, firstIndex, formatClock, formatDelta,
+  hex2, hexBytes, hexOffset, measureHeight, plural, quotePayload, rowsInView,
 } from './dom.js';
 import { ByteRole } from './wire.js';
 
-// A chunk longer than this many rows shows its first rows only; each "show more" adds
-// kMoreRows. (A 1 MiB message would be 2 million elements at once.)
-const kCollapsedRows = 24;
-const kMoreRows = 256;
+const kDirections = [Direction.clientToServer, Direction.serverToClient];
 
-// view: {
-//   filter: {c2s: bool, s2c: bool}     directions shown
-//   selection: {direction, frame} | null
-//   focus: {direction, offset} | null  the byte clicked last
-//   step: {direction, fed} | null       step mode: bytes [0, fed) of that stream are fed
-//   bytesPerRow: 8 or 16
-//   expanded: Map of "dir:chunk" key -> rows shown beyond the first kCollapsedRows
-// }
-export function renderByteView(container, conversation, view) {
-  const scrollTop = container.scrollTop;
-  container.replaceChildren();
-  if (!conversation) {
-    container.append(el('p', { className: 'placeholder',
-                               text: 'No connection yet. Send a message or refresh the history.' }));
-    return;
+// Both directions' chunks in the order they went over the wire, kept per conversation and
+// extended as chunks arrive (chunks only ever arrive later than the ones before).
+const arrivals = new WeakMap();
+
+function arrivalOrder(conversation) {
+  let order = arrivals.get(conversation);
+  if (!order) {
+    order = { dirs: [], chunks: [], seen: { c2s: 0, s2c: 0 } };
+    arrivals.set(conversation, order);
   }
-  const items = orderedChunks(conversation).filter(({ direction }) => view.filter[direction]);
-  if (items.length === 0) {
-    const any = conversation.streams.c2s.chunks.length + conversation.streams.s2c.chunks.length;
-    container.append(el('p', {
-      className: 'placeholder',
-      text: any === 0 ? 'No bytes yet on this connection.'
-                      : 'No bytes in the direction shown: see the filter above.',
-    }));
-    return;
+  const fresh = [];
+  for (const direction of kDirections) {
+    const chunks = conversation.streams[direction].chunks;
+    for (let i = order.seen[direction]; i < chunks.length; ++i) fresh.push({ direction, chunk: chunks[i] });
+    order.seen[direction] = chunks.length;
   }
-  const fragment = document.createDocumentFragment();
-  for (const { direction, chunk } of items) {
-    fragment.append(renderChunk(conversation, direction, chunk, view));
+  if (fresh.length > 1) fresh.sort((a, b) => a.chunk.time - b.chunk.time);
+  for (const { direction, chunk } of fresh) {
+    order.dirs.push(direction);
+    order.chunks.push(chunk.index);
   }
-  container.append(fragment);
-  container.scrollTop = scrollTop;
+  return order;
 }
 
-// Both directions' chunks in the order they went over the wire.
-function orderedChunks(conversation) {
-  const all = [];
-  for (const direction of [Direction.clientToServer, Direction.serverToClient]) {
-    for (const chunk of conversation.streams[direction].chunks) all.push({ direction, chunk });
+// The lines of one conversation as shown with one filter and row width.
+class Layout {
+  constructor(conversation, filter, perRow) {
+    this.conversation = conversation;
+    this.filter = { ...filter };
+    this.perRow = perRow;
+    this.consumed = 0;     // arrival-order entries looked at
+    this.dirs = [];        // per block: direction
+    this.chunks = [];      // per block: chunk index
+    this.lines = [];       // per block: number of lines
+    this.tops = [];        // per block: first line
+    this.total = 0;        // lines in all
+    this.blockOf = { c2s: [], s2c: [] };  // chunk index -> block, per direction shown
+    this.live = { c2s: -1, s2c: -1 };     // per direction: the first block that may still change
+    this.stamp = '';       // what the conversation held at the last update
+    this.changedLine = 0;  // the first line the last update may have changed (Infinity: none)
   }
-  return all.sort((a, b) => a.chunk.time - b.chunk.time);
+
+  fits(conversation, filter, perRow) {
+    return conversation === this.conversation && perRow === this.perRow &&
+           kDirections.every((d) => Boolean(filter[d]) === Boolean(this.filter[d]));
+  }
+
+  // Takes in the chunks that arrived and the frames that completed since the last update.
+  update() {
+    const { c2s, s2c } = this.conversation.streams;
+    const stamp = `${c2s.length} ${s2c.length} ${c2s.frames.length} ${s2c.frames.length} ` +
+                  `${this.conversation.status}`;
+    if (stamp === this.stamp) {
+      this.changedLine = Infinity;
+      return;
+    }
+    this.stamp = stamp;
+    const order = arrivalOrder(this.conversation);
+    let dirtyFrom = this.dirs.length;
+    for (const direction of kDirections) {
+      const block = this.live[direction];
+      if (block < 0) continue;
+      dirtyFrom = Math.min(dirtyFrom, block);
+      for (let b = block; b < this.dirs.length; ++b) {
+        if (this.dirs[b] === direction) this.lines[b] = this.blockLines(direction, this.chunks[b]);
+      }
+    }
+    for (; this.consumed < order.dirs.length; ++this.consumed) {
+      const direction = order.dirs[this.consumed];
+      if (!this.filter[direction]) continue;
+      const chunk = order.chunks[this.consumed];
+      const block = this.dirs.length;
+      this.dirs.push(direction);
+      this.chunks.push(chunk);
+      this.lines.push(this.blockLines(direction, chunk));
+      this.tops.push(0);
+      this.blockOf[direction][chunk] = block;
+    }
+    for (let b = dirtyFrom; b < this.dirs.length; ++b) {
+      this.tops[b] = b === 0 ? 0 : this.tops[b - 1] + this.lines[b - 1];
+    }
+    const last = this.dirs.length - 1;
+    this.changedLine = dirtyFrom < this.tops.length ? this.tops[dirtyFrom] : this.total;
+    this.total = last < 0 ? 0 : this.tops[last] + this.lines[last];
+    // Only a stream's newest chunk can gain frames (or the note after a failure); a closed
+    // conversation's blocks are final.
+    for (const direction of kDirections) {
+      const stream = this.conversation.streams[direction];
+      const newest = this.blockOf[direction][stream.chunks.length - 1];
+      this.live[direction] = this.conversation.status === 'closed' || newest === undefined ? -1 : newest;
+    }
+  }
+
+  // A chunk's block: its heading, its rows, its notes, a gap.
+  blockLines(direction, chunkIndex) {
+    const stream = this.conversation.streams[direction];
+    return 1 + this.rowCount(stream.chunks[chunkIndex]) + noteList(stream, chunkIndex).length + 1;
+  }
+
+  rowCount(chunk) {
+    const firstRow = Math.floor(chunk.start / this.perRow) * this.perRow;
+    return Math.ceil((chunk.start + chunk.bytes.length - firstRow) / this.perRow);
+  }
+
+  // The block holding line `line`.
+  blockAt(line) {
+    return Math.max(0, firstIndex(this.tops.length, (b) => this.tops[b] > line) - 1);
+  }
+
+  // The line of the row holding stream byte `offset` of `direction`, or -1 when not shown.
+  lineOfByte(direction, offset) {
+    const stream = this.conversation.streams[direction];
+    const chunk = stream.chunkAt(offset);
+    const block = chunk ? this.blockOf[direction][chunk.index] : undefined;
+    if (block === undefined) return -1;
+    const firstRow = Math.floor(chunk.start / this.perRow) * this.perRow;
+    return this.tops[block] + 1 + Math.floor((offset - firstRow) / this.perRow);
+  }
 }
 
-function renderChunk(conversation, direction, chunk, view) {
-  const stream = conversation.streams[direction];
-  const key = `${direction}:${chunk.index}`;
-  const block = el('div', { className: `chunk ${direction}`, dataset: { dir: direction, chunk: chunk.index } });
-  block.id = `chunk-${key.replace(':', '-')}`;
-  block.append(el('div', {
-    className: 'chunk-head',
-    children: [
-      `${directionArrow(direction)} ${directionLabel(direction)} · WebSocket message ` +
-      `${chunk.index + 1} · ${plural(chunk.bytes.length, 'byte')}`,
-      el('span', { className: 'time',
-                   text: `${formatClock(chunk.time)} ${formatDelta(chunk.time - conversation.startedAt)}` }),
-    ],
-  }));
-
-  const perRow = view.bytesPerRow;
-  const first = chunk.start;
+// The notes under a chunk, as descriptions: the frame that continues into it from an earlier
+// chunk, each frame that starts in it, and the bytes after a failure.
+function noteList(stream, chunkIndex) {
+  const chunk = stream.chunks[chunkIndex];
   const end = chunk.start + chunk.bytes.length;
-  const firstRow = Math.floor(first / perRow) * perRow;
-  const totalRows = Math.ceil((end - firstRow) / perRow);
-  const step = view.step && view.step.direction === direction ? view.step : null;
-  let rows = Math.min(totalRows, kCollapsedRows + (view.expanded.get(key) ?? 0));
-  if (step && step.fed - 1 >= first && step.fed - 1 < end) {
-    // Step mode's cursor is always shown.
-    rows = Math.max(rows, Math.floor((step.fed - 1 - firstRow) / perRow) + 1);
+  const notes = [];
+  const spanning = chunk.start > 0 ? stream.frameAt(chunk.start) : null;
+  if (spanning && spanning.start < chunk.start) notes.push({ kind: 'continues', frame: spanning });
+  const frames = stream.frames;
+  const from = firstIndex(frames.length, (i) => frames[i].start >= chunk.start);
+  for (let i = from; i < frames.length && frames[i].start < end; ++i) {
+    notes.push({ kind: 'starts', frame: frames[i] });
   }
-  const collapsed = rows < totalRows;
-  const selected = view.selection && view.selection.direction === direction ? view.selection.frame : -1;
-  const focus = view.focus && view.focus.direction === direction ? view.focus.offset : -1;
+  const failure = stream.failure;
+  if (failure && failure.offset < end && failure.offset >= chunk.start && stream.length > failure.offset) {
+    notes.push({ kind: 'failure', left: stream.length - failure.offset });
+  }
+  return notes;
+}
 
-  for (let r = 0; r < rows; ++r) {
-    const rowStart = firstRow + r * perRow;
+export class ByteView {
+  constructor(container) {
+    this.container = container;
+    this.sizer = el('div', { className: 'bv-sizer' });
+    this.window = el('div', { className: 'bv-window' });
+    this.sizer.append(this.window);
+    this.layout = null;
+    this.lineHeight = 0;
+    this.conversation = null;
+    this.view = null;
+    this.drawPending = false;
+    this.drawn = '';  // what the lines in the DOM show: range and view
+    // Where the view is scrolled and how tall it is, kept from the events that change them:
+    // reading them from the element would make the browser lay out the page first, once per
+    // WebSocket message while a long history arrives.
+    this.scrollTop = 0;
+    this.height = container.clientHeight;
+    container.addEventListener('scroll', () => {
+      this.scrollTop = container.scrollTop;
+      this.scheduleDraw();
+    });
+    new ResizeObserver(() => {
+      this.height = container.clientHeight;
+      this.scheduleDraw();
+    }).observe(container);
+  }
+
+  // Scrolls to `top` (clamped) and remembers it.
+  scrollTo(top) {
+    const max = Math.max(0, (this.layout ? this.layout.total : 0) * this.lineHeight - this.height);
+    this.scrollTop = Math.round(Math.min(max, Math.max(0, top)));
+    this.container.scrollTop = this.scrollTop;
+  }
+
+  // The line height follows the zoom: measured again when it changes.
+  remeasure() {
+    this.lineHeight = 0;
+  }
+
+  measure() {
+    if (this.lineHeight > 0) return;
+    const probe = el('div', { className: 'chunk s2c', children: [
+      el('div', { className: 'row vline', children: [el('span', { className: 'offset', text: '0000' })] })] });
+    this.container.style.removeProperty('--bv-line');
+    this.lineHeight = Math.max(1, measureHeight(this.container, probe));
+    this.container.style.setProperty('--bv-line', `${this.lineHeight}px`);
+  }
+
+  // view: {
+  //   filter: {c2s: bool, s2c: bool}     directions shown
+  //   selection: {direction, frame} | null
+  //   focus: {direction, offset} | null  the byte clicked last
+  //   step: {direction, fed} | null       step mode: bytes [0, fed) of that stream are fed
+  //   bytesPerRow: 8 or 16
+  // }
+  render(conversation, view) {
+    this.conversation = conversation;
+    this.view = view;
+    if (!conversation) {
+      this.layout = null;
+      this.showPlaceholder('No connection yet. Send a message or refresh the history.');
+      return;
+    }
+    if (!this.layout || !this.layout.fits(conversation, view.filter, view.bytesPerRow)) {
+      this.layout = new Layout(conversation, view.filter, view.bytesPerRow);
+    }
+    this.layout.update();
+    if (this.layout.total === 0) {
+      const any = conversation.streams.c2s.chunks.length + conversation.streams.s2c.chunks.length;
+      this.showPlaceholder(any === 0 ? 'No bytes yet on this connection.'
+                                     : 'No bytes in the direction shown: see the filter above.');
+      return;
+    }
+    this.draw();
+  }
+
+  showPlaceholder(text) {
+    this.container.replaceChildren(el('p', { className: 'placeholder', text }));
+    this.drawn = '';
+  }
+
+  scheduleDraw() {
+    if (this.drawPending || !this.layout) return;
+    this.drawPending = true;
+    requestAnimationFrame(() => {
+      this.drawPending = false;
+      if (this.layout && this.layout.total > 0) this.draw();
+    });
+  }
+
+  // Puts the lines in view (and a few more) into the DOM, unless they are there already and
+  // nothing they show changed.
+  draw() {
+    if (this.sizer.parentNode !== this.container) {
+      this.container.replaceChildren(this.sizer);
+      this.drawn = '';
+    }
+    this.measure();
+    const layout = this.layout;
+    const h = this.lineHeight;
+    const { first, end } = rowsInView(this.scrollTop, this.height || 600, h, layout.total, 8);
+    const view = this.view;
+    const drawn = `${first} ${end} ${layout.total} ${h} ${view.bytesPerRow} ` +
+                  JSON.stringify([view.selection, view.focus, view.step]);
+    if (drawn === this.drawn && layout.changedLine >= end) return;
+    this.drawn = drawn;
+    layout.changedLine = Infinity;
+    this.sizer.style.height = `${layout.total * h}px`;
+    this.window.style.top = `${first * h}px`;
+    const fragment = document.createDocumentFragment();
+    let block = layout.blockAt(first);
+    let line = first;
+    while (line < end && block < layout.dirs.length) {
+      const blockEnd = Math.min(end, layout.tops[block] + layout.lines[block]);
+      fragment.append(...this.blockLines(block, line - layout.tops[block], blockEnd - layout.tops[block]));
+      line = blockEnd;
+      ++block;
+    }
+    this.window.replaceChildren(fragment);
+  }
+
+  // Lines [from, to) of block `block`: the chunk's box with the ones in it, then the gap line.
+  blockLines(block, from, to) {
+    const layout = this.layout;
+    const direction = layout.dirs[block];
+    const stream = this.conversation.streams[direction];
+    const chunk = stream.chunks[layout.chunks[block]];
+    const rows = layout.rowCount(chunk);
+    const notes = from < layout.lines[block] - 1 && to > 1 + rows ? noteList(stream, chunk.index) : [];
+    const box = el('div', { className: `chunk ${direction}`, dataset: { dir: direction, chunk: chunk.index } });
+    const out = [box];
+    for (let line = from; line < to; ++line) {
+      if (line === 0) box.append(this.head(direction, chunk));
+      else if (line <= rows) box.append(this.row(stream, chunk, line - 1));
+      else if (line - 1 - rows < notes.length) box.append(this.note(stream, chunk, notes[line - 1 - rows]));
+      else out.push(el('div', { className: 'bv-gap vline' }));
+    }
+    if (box.childElementCount === 0) out.shift();
+    return out;
+  }
+
+  head(direction, chunk) {
+    const conversation = this.conversation;
+    const head = el('div', {
+      className: 'chunk-head vline',
+      children: [
+        `${directionArrow(direction)} ${directionLabel(direction)} · WebSocket message ` +
+        `${chunk.index + 1} · ${plural(chunk.bytes.length, 'byte')}`,
+        el('span', { className: 'time',
+                     text: `${formatClock(chunk.time)} ${formatDelta(chunk.time - conversation.startedAt)}` }),
+      ],
+    });
+    head.id = `chunk-${direction}-${chunk.index}`;
+    return head;
+  }
+
+  row(stream, chunk, r) {
+    const view = this.view;
+    const direction = stream.direction;
+    const perRow = view.bytesPerRow;
+    const first = chunk.start;
+    const end = chunk.start + chunk.bytes.length;
+    const rowStart = Math.floor(first / perRow) * perRow + r * perRow;
+    const step = view.step && view.step.direction === direction ? view.step : null;
+    const selected = view.selection && view.selection.direction === direction ? view.selection.frame : -1;
+    const focus = view.focus && view.focus.direction === direction ? view.focus.offset : -1;
     const hex = el('span', { className: 'hex' });
     const ascii = el('span', { className: 'ascii' });
+    let frame = null;
     for (let i = 0; i < perRow; ++i) {
       const offset = rowStart + i;
       const gap = i === perRow / 2 ? ' gap8' : '';
@@ -105,7 +341,7 @@ function renderChunk(conversation, direction, chunk, view) {
         continue;
       }
       const byte = chunk.bytes[offset - first];
-      const frame = stream.frameAt(offset);
+      if (!frame || offset >= frame.end || offset < frame.start) frame = stream.frameAt(offset);
       const role = stream.roleAt(offset, frame);
       let classes = role === ByteRole.undecoded ? 'undecoded' : `${direction} ${role}`;
       if (frame && offset === frame.start) classes += ' fs';
@@ -126,24 +362,45 @@ function renderChunk(conversation, direction, chunk, view) {
       hex.append(el('span', { className: `b ${classes}${gap}`, text: hex2(byte), dataset: data, title }));
       ascii.append(el('span', { className: `a ${classes}`, text: asciiChar(byte), dataset: data, title }));
     }
-    block.append(el('div', {
-      className: 'row',
+    return el('div', {
+      className: 'row vline',
       children: [el('span', { className: 'offset', text: hexOffset(rowStart) }), hex, ascii],
-    }));
+    });
   }
-  if (collapsed) {
-    const hidden = end - (firstRow + rows * perRow);
-    block.append(el('button', {
-      className: 'more',
-      text: `show ${plural(Math.min(hidden, kMoreRows * perRow), 'more byte')} ` +
-            `(${plural(hidden, 'byte')} of this message not shown)`,
-      dataset: { expand: key, rows: kMoreRows },
-    }));
+
+  note(stream, chunk, note) {
+    const selected = this.view.selection && this.view.selection.direction === stream.direction
+        ? this.view.selection.frame : -1;
+    if (note.kind === 'starts') return frameNote(stream, note.frame, chunk, selected);
+    if (note.kind === 'continues') return continuationNote(stream, note.frame, chunk, selected);
+    const text = `${plural(note.left, 'byte')} after the failure: the decoder takes nothing more ` +
+                 '(grey); the receiver closes the connection';
+    return el('div', { className: 'note bad vline', text, title: text });
   }
-  const shownEnd = collapsed ? firstRow + rows * perRow : end;
-  const notes = renderNotes(stream, chunk, selected, shownEnd);
-  if (notes) block.append(notes);
-  return block;
+
+  // Scrolls so that stream byte `offset` of `direction` is in view: `center` puts it in the
+  // middle (a jump), else the view moves only as far as needed.
+  reveal(direction, offset, { center = false } = {}) {
+    if (!this.layout || this.layout.total === 0) return false;
+    const line = this.layout.lineOfByte(direction, offset);
+    if (line < 0) return false;
+    this.measure();
+    const h = this.lineHeight;
+    const top = line * h;
+    if (center) this.scrollTo(top - (this.height - h) / 2);
+    else if (top < this.scrollTop) this.scrollTo(top - h);
+    else if (top + h > this.scrollTop + this.height) this.scrollTo(top + 2 * h - this.height);
+    this.draw();
+    return true;
+  }
+
+  // Scrolls to the heading of chunk `chunkIndex` of `direction`.
+  revealChunk(direction, chunkIndex) {
+    const block = this.layout?.blockOf[direction][chunkIndex];
+    if (block === undefined) return;
+    this.scrollTo(this.layout.tops[block] * this.lineHeight);
+    this.draw();
+  }
 }
 
 // Hover text for one byte: where it is and what the decoder made of it.
@@ -158,50 +415,16 @@ function describeByte(offset, byte, frame, role) {
          `(${plural(frame.payloadLength, 'payload byte')})`;
 }
 
-// Notes for the frames that start in `chunk`, and for frames that started earlier and end here.
-// Frames that start after `shownEnd` (a collapsed chunk) are only counted.
-function renderNotes(stream, chunk, selected, shownEnd) {
-  const end = chunk.start + chunk.bytes.length;
-  const list = el('ul', { className: 'notes' });
-  let hidden = 0;
-  for (const frame of stream.frames) {
-    if (frame.start >= end) break;
-    const startsHere = frame.start >= chunk.start;
-    const continuesHere = !startsHere && frame.lastChunk >= chunk.index;
-    if (!startsHere && !continuesHere) continue;
-    if (frame.start >= shownEnd) {
-      ++hidden;
-      continue;
-    }
-    list.append(startsHere ? frameNote(stream, frame, chunk, selected)
-                           : continuationNote(stream, frame, chunk, selected));
-  }
-  if (hidden > 0) {
-    list.append(el('li', { className: 'note more-frames',
-                           text: `… and ${plural(hidden, 'more frame')} in the bytes not shown` }));
-  }
-  if (stream.failure && stream.failure.offset < end && stream.failure.offset >= chunk.start) {
-    const left = stream.length - stream.failure.offset;
-    if (left > 0) {
-      list.append(el('li', {
-        className: 'note bad',
-        text: `${plural(left, 'byte')} after the failure: the decoder takes nothing more ` +
-              '(grey); the receiver closes the connection',
-      }));
-    }
-  }
-  return list.childElementCount > 0 ? list : null;
-}
-
 function frameNote(stream, frame, chunk, selected) {
   const dataset = { dir: stream.direction, noteFrame: frame.index };
-  const classes = `note${frame.index === selected ? ' sel' : ''}${frame.status === 'failed' ? ' bad' : ''}`;
+  const classes = `note vline${frame.index === selected ? ' sel' : ''}${frame.status === 'failed' ? ' bad' : ''}`;
   const parts = [`frame ${frame.index + 1}: `];
+  const lengthBytes = frame.lengthBytes;
   if (frame.payloadLength === null) {
-    parts.push(el('span', { className: 'nhex', text: hexBytes(frame.lengthBytes) }),
-               ` → length not known yet (${frame.lengthBytes.length} of 4 length bytes)`);
+    parts.push(el('span', { className: 'nhex', text: hexBytes(lengthBytes) }),
+               ` → length not known yet (${lengthBytes.length} of 4 length bytes)`);
   } else {
-    parts.push(el('span', { className: 'nhex', text: hexBytes(frame.lengthBytes) }),
+    parts.push(el('span', { className: 'nhex', text: hexBytes(lengthBytes) }),
                ` → length ${frame.payloadLength}`);
   }
   if (frame.status === 'done') {
@@ -219,16 +442,18 @@ function frameNote(stream, frame, chunk, selected) {
                                 ? ` · continues in message ${frame.lastChunk + 1}`
                                 : ' · waiting for more bytes' }));
   }
-  return el('li', { className: classes, dataset, children: parts });
+  const note = el('div', { className: classes, dataset, children: parts });
+  note.title = note.textContent;  // A note longer than the line is cut; the whole of it on hover.
+  return note;
 }
 
 function continuationNote(stream, frame, chunk, selected) {
   const dataset = { dir: stream.direction, noteFrame: frame.index };
-  const classes = `note${frame.index === selected ? ' sel' : ''}`;
+  const classes = `note vline${frame.index === selected ? ' sel' : ''}`;
   const done = frame.lastChunk === chunk.index && frame.status !== 'partial';
   const text = `frame ${frame.index + 1} continues from message ${frame.firstChunk + 1}` +
                (done ? (frame.status === 'done' ? ` and is complete: ${quotePayload(frame.message, 40)}`
                                                 : ` and is rejected: ${frame.errorText}`)
                      : ' …');
-  return el('li', { className: classes, dataset, text });
+  return el('div', { className: classes, dataset, text, title: text });
 }

@@ -1,12 +1,18 @@
 // The chat panel: the history as the server last sent it, and the box to send a message. A
 // history item is shown as text, always: a stage-3 post is split (by the kit's parse_post) into
 // its time and host line and its message; anything else is shown exactly as it arrived.
+//
+// The list is virtual: a semester's history is 100,000 posts, and only the rows in view (and a
+// few more) are in the DOM. Every row has the same height (a post's time and host, then its
+// message on one line, or a message on two, cut beyond), so the rows in view are arithmetic.
+// A post is parsed (the kit's parse_post) only when its row is drawn.
 
-import { el, formatClock, plural } from './dom.js';
+import { atBottom, el, formatClock, measureHeight, plural, rowsInView } from './dom.js';
 
 // A stage-3 post is up to 289 bytes longer than its message (docs/protocol.md, 2.5).
 const kPostOverheadBytes = 289;
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 export class ChatPanel {
   // elements: {caption, history, form, input, send, chunking, status, refresh};
@@ -21,6 +27,12 @@ export class ChatPanel {
     // before the first history.
     this.shown = null;
     this.problem = '';  // Why the latest history could not be read, if it could not.
+    this.rows = [];     // what the list shows: {bytes} (history items) or {text} (stage 1)
+    this.newFrom = Infinity;  // rows from this index on arrived as acknowledgements
+    this.emptyText = '';
+    this.rowHeight = 0;
+    this.drawPending = false;
+    elements.history.addEventListener('scroll', () => this.scheduleDraw());
     elements.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = elements.input.value;
@@ -38,7 +50,7 @@ export class ChatPanel {
   setStage(stage) {
     this.stage = stage;
     this.elements.refresh.disabled = stage === 1;
-    this.elements.history.replaceChildren();
+    this.setRows([], '');
     this.elements.caption.classList.remove('bad');
     this.shown = null;
     this.problem = '';
@@ -62,19 +74,14 @@ export class ChatPanel {
     return '';
   }
 
-  // Shows a complete history: `items` are the item frames' payloads (Uint8Array).
+  // Shows a complete history: `items` are the item frames' payloads (Uint8Array). The list
+  // scrolls to the newest, as chat programs do.
   showHistory(items, { conversationId, time }) {
-    const list = this.elements.history;
-    list.replaceChildren();
     this.shown = { count: items.length, connections: [conversationId], time };
     this.problem = '';
     this.renderCaption();
-    if (items.length === 0) {
-      list.append(el('li', { className: 'empty', text: 'The history is empty: be the first to post.' }));
-      return;
-    }
-    for (const bytes of items) list.append(this.item(bytes, false));
-    list.scrollTop = list.scrollHeight;
+    this.setRows(items.map((bytes) => ({ bytes })), 'The history is empty: be the first to post.');
+    this.scrollToEnd();
   }
 
   // The history could not be read (the list keeps what it showed before, if anything, and the
@@ -87,15 +94,14 @@ export class ChatPanel {
   // Adds one item (the stage-3 acknowledgement: the post as stored, which connection
   // #conversationId received at `time`) to the end of the list; the caption counts it.
   appendItem(bytes, { conversationId, time }) {
-    const list = this.elements.history;
-    list.querySelector('.empty')?.remove();
-    list.append(this.item(bytes, true));
-    list.scrollTop = list.scrollHeight;
+    this.newFrom = Math.min(this.newFrom, this.rows.length);
+    this.rows.push({ bytes });
     this.shown ??= { count: 0, connections: [], time };
     this.shown.count += 1;
     if (!this.shown.connections.includes(conversationId)) this.shown.connections.push(conversationId);
     this.shown.time = time;
     this.renderCaption();
+    this.scrollToEnd();
   }
 
   // The caption says what the list shows, counted from the same records the list was built
@@ -123,25 +129,81 @@ export class ChatPanel {
   }
 
   renderLocal() {
-    const list = this.elements.history;
-    list.replaceChildren();
-    if (this.sentLocally.length === 0) {
-      list.append(el('li', { className: 'empty', text: 'Nothing sent yet.' }));
-      return;
-    }
-    for (const text of this.sentLocally) {
-      list.append(el('li', { children: [el('span', { className: 'message', text })] }));
-    }
+    this.setRows(this.sentLocally.map((text) => ({ text })), 'Nothing sent yet.');
+    this.scrollToEnd();
   }
 
-  item(bytes, isNew) {
-    const post = this.codec.parsePost(bytes);
-    const text = new TextDecoder().decode(bytes);
-    const children = post
-        ? [el('span', { className: 'meta', text: `${post.time} · ${post.host}` }),
-           el('span', { className: 'message', text: post.message })]
-        : [el('span', { className: 'message', text })];
-    return el('li', { className: isNew ? 'new' : '', children });
+  setRows(rows, emptyText) {
+    this.rows = rows;
+    this.newFrom = Infinity;
+    this.emptyText = emptyText;
+    this.draw();
+  }
+
+  // The row height follows the zoom: measured again when it changes.
+  remeasure() {
+    this.rowHeight = 0;
+    this.scheduleDraw();
+  }
+
+  scrollToEnd() {
+    this.draw();
+    const list = this.elements.history;
+    list.scrollTop = list.scrollHeight;
+    this.draw();
+  }
+
+  scheduleDraw() {
+    if (this.drawPending) return;
+    this.drawPending = true;
+    requestAnimationFrame(() => {
+      this.drawPending = false;
+      this.draw();
+    });
+  }
+
+  // Puts the rows in view (and a few more) into the list; space above and below them (the
+  // list's ::before and ::after, as tall as --pad-top and --pad-bottom) stands for the others,
+  // so the scroll bar is that of the whole list. (Padding would not do: a flex item is never
+  // shorter than its padding, so the list would grow instead of scrolling.)
+  draw() {
+    const list = this.elements.history;
+    if (this.rows.length === 0) {
+      list.style.removeProperty('--pad-top');
+      list.style.removeProperty('--pad-bottom');
+      list.replaceChildren(...(this.emptyText ? [el('li', { className: 'empty', text: this.emptyText })] : []));
+      return;
+    }
+    if (this.rowHeight === 0) {
+      list.style.removeProperty('--chat-row');
+      this.rowHeight = Math.max(1, measureHeight(list, this.item({ text: 'x' }, 0)));
+      list.style.setProperty('--chat-row', `${this.rowHeight}px`);
+    }
+    const h = this.rowHeight;
+    const stick = atBottom(list);
+    const { first, end } = rowsInView(list.scrollTop, list.clientHeight || 400, h, this.rows.length);
+    list.style.setProperty('--pad-top', `${first * h}px`);
+    list.style.setProperty('--pad-bottom', `${(this.rows.length - end) * h}px`);
+    const items = [];
+    for (let i = first; i < end; ++i) items.push(this.item(this.rows[i], i));
+    list.replaceChildren(...items);
+    if (stick) list.scrollTop = list.scrollHeight;
+  }
+
+  item(row, index) {
+    const isNew = index >= this.newFrom;
+    let children;
+    if (row.bytes) {
+      const post = this.codec.parsePost(row.bytes);
+      children = post
+          ? [el('span', { className: 'meta', text: `${post.time} · ${post.host}` }),
+             el('span', { className: 'message', text: post.message })]
+          : [el('span', { className: 'message', text: utf8Decoder.decode(row.bytes) })];
+    } else {
+      children = [el('span', { className: 'message', text: row.text })];
+    }
+    return el('li', { className: `${isNew ? 'new' : ''}${children.length === 1 ? ' plain' : ''}`,
+                      dataset: { item: index + 1 }, children });
   }
 
   setStatus(text, kind = '') {

@@ -155,6 +155,51 @@ export class Decoder {
     });
   }
 
+  // feedAll() for long streams: the same feed() calls on the same bytes, but after each call only
+  // what a frame list needs is read (a full snapshot() is a dozen calls into the module and three
+  // copies, per frame). `onStep` receives {offset, used, state}, plus payloadLength once the
+  // length is known, the message when the frame is done, and error and errorText when it failed.
+  // Returns the number of bytes consumed.
+  feedFrames(bytes, onStep) {
+    const m = this.module;
+    const h = this.handle;
+    return withBytesIn(m, bytes, (pointer) => {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const used = m._ck_decoder_feed(h, pointer + offset, bytes.length - offset) >>> 0;
+        const state = m._ck_decoder_state(h);
+        const step = { offset, used, state, payloadLength: null, message: null, error: 0, errorText: '' };
+        if (state !== State.readingLength) step.payloadLength = m._ck_decoder_payload_length(h) >>> 0;
+        if (state === State.frameDone) {
+          step.message = copyOut(m, m._ck_decoder_message_data(h), m._ck_decoder_message_size(h) >>> 0);
+        } else if (state === State.failed) {
+          step.error = m._ck_decoder_error(h);
+          step.errorText = m.UTF8ToString(m._ck_decoder_error_text(h));
+        }
+        onStep(step);
+        offset += used;
+        if (used === 0) break;
+      }
+      return offset;
+    });
+  }
+
+  // Feeds `bytes` as feedAll() does and reports nothing: step mode's way to bring a fresh decoder
+  // to any offset of a long stream at once. Returns the number of bytes consumed (fewer than
+  // given once the decoder failed).
+  feedQuiet(bytes) {
+    const m = this.module;
+    return withBytesIn(m, bytes, (pointer) => {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const used = m._ck_decoder_feed(this.handle, pointer + offset, bytes.length - offset) >>> 0;
+        offset += used;
+        if (used === 0) break;
+      }
+      return offset;
+    });
+  }
+
   // Everything the decoder exposes, read through the C interface, as plain values.
   snapshot() {
     const m = this.module;

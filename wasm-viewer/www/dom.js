@@ -62,9 +62,18 @@ export function now() {
   return performance.timeOrigin + performance.now();
 }
 
+// One formatter for every count: Number.prototype.toLocaleString builds a new one per call, which
+// showed up in the profile of a long history.
+const kCountFormat = new Intl.NumberFormat('en');
+
+// 12345 -> "12,345".
+export function formatCount(count) {
+  return count < 1000 ? String(count) : kCountFormat.format(count);
+}
+
 // "1 byte", "12 bytes".
 export function plural(count, word) {
-  return `${count.toLocaleString('en')} ${word}${count === 1 ? '' : 's'}`;
+  return `${formatCount(count)} ${word}${count === 1 ? '' : 's'}`;
 }
 
 // A message shortened for one line, in quotes: “héllo wö…”.
@@ -115,4 +124,42 @@ export function directionLabel(direction) {
 
 export function directionArrow(direction) {
   return direction === Direction.clientToServer ? '▶' : '◀';
+}
+
+// The first index in [0, length) for which `isAfter(index)` is true, `length` when none is; the
+// predicate must be false, then true, along the indices (a binary search).
+export function firstIndex(length, isAfter) {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (isAfter(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+// The rows [first, end) of a list of `count` rows of `rowHeight` pixels that a scroller showing
+// [scrollTop, scrollTop + height) needs in the DOM, with `overscan` more rows either side so that
+// a small scroll shows rows that are already there.
+export function rowsInView(scrollTop, height, rowHeight, count, overscan = 6) {
+  if (rowHeight <= 0 || count === 0) return { first: 0, end: Math.min(count, 50) };
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const end = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  return { first, end: Math.max(first, end) };
+}
+
+// The height in whole pixels of `node` once in `parent` (then removed): a virtual list's row
+// height follows the zoom, so it is measured rather than assumed.
+export function measureHeight(parent, node) {
+  node.style.setProperty('visibility', 'hidden');
+  parent.append(node);
+  const height = Math.round(node.getBoundingClientRect().height);
+  node.remove();
+  return height;
+}
+
+// Whether a scroller is scrolled to (within a pixel or two of) its end.
+export function atBottom(scroller) {
+  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 4;
 }

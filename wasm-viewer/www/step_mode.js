@@ -2,12 +2,18 @@
 // of the selected connection, showing after each byte the state the decoder reports: reading
 // length k/4, reading payload i/N, frame done, failed. "Back" re-feeds a new decoder all bytes
 // but the last, so every state shown is one the decoder really reached.
+//
+// Going back, or to a frame far into a long stream (frame 100,000 is 8.5 MB in), feeds the bytes
+// up to there in large pieces through the same feed() calls (the decoder's contract: any
+// chunking of the same bytes ends in the same state) and only the last kMaxLogEntries one at a
+// time, for the log: a jump costs milliseconds, not a million snapshots.
 
 import { State } from './codec.js';
 import { Direction, asciiChar, el, hex2, plural, quotePayload } from './dom.js';
 
 const kPlayIntervalMs = 500;
 const kMaxLogEntries = 300;
+const kBulkBytes = 1 << 20;
 
 export class StepMode {
   // elements: {state, log, reset, back, next, frame, play, radios}; onChange() is called when the
@@ -28,6 +34,10 @@ export class StepMode {
     elements.next.addEventListener('click', () => this.step());
     elements.frame.addEventListener('click', () => this.toFrameEnd());
     elements.play.addEventListener('click', () => this.togglePlay());
+    elements.toSelection?.addEventListener('click', () => this.onToSelection?.());
+    this.onToSelection = null;
+    this.logVersion = 0;   // bumped when the log changes, so render() redraws it only then
+    this.logShown = -1;
     for (const radio of elements.radios) {
       radio.addEventListener('change', () => { if (radio.checked) this.setDirection(radio.value); });
     }
@@ -60,6 +70,7 @@ export class StepMode {
     this.decoder.reset();
     this.fed = 0;
     this.log = [];
+    this.logVersion += 1;
     this.snapshot = this.decoder.snapshot();
     this.changed();
   }
@@ -73,6 +84,7 @@ export class StepMode {
     this.decoder.feedAll(Uint8Array.of(byte), (snapshot) => { last = snapshot; });
     this.snapshot = last;
     if (last.used > 0) {
+      this.logVersion += 1;
       this.log.push({ offset: this.fed, byte, snapshot: last });
       if (this.log.length > kMaxLogEntries) this.log.shift();
       this.fed += 1;
@@ -83,13 +95,40 @@ export class StepMode {
 
   back() {
     this.pause();
-    const target = Math.max(0, this.fed - 1);
+    this.seek(Math.max(0, this.fed - 1));
+  }
+
+  // A fresh decoder fed bytes [0, target) of the stream (fewer if it fails first).
+  seek(target) {
+    this.pause();
+    const stream = this.stream;
     this.decoder.reset();
     this.fed = 0;
     this.log = [];
+    this.logVersion += 1;
     this.snapshot = this.decoder.snapshot();
-    while (this.fed < target && this.step({ notify: false })) { /* re-feed */ }
+    target = Math.min(target, stream ? stream.length : 0);
+    const bulkEnd = Math.max(0, target - kMaxLogEntries);
+    let failed = false;
+    while (this.fed < bulkEnd && !failed) {
+      const piece = stream.slice(this.fed, Math.min(bulkEnd, this.fed + kBulkBytes));
+      const used = this.decoder.feedQuiet(piece);
+      this.fed += used;
+      failed = used < piece.length;
+    }
+    this.snapshot = this.decoder.snapshot();
+    while (this.fed < target && this.step({ notify: false })) { /* the last bytes one at a time */ }
     this.changed();
+  }
+
+  // Steps to the start of frame `frame` of `direction` (switching to that direction): the next
+  // byte fed is its first length byte.
+  toFrame(direction, frame) {
+    if (direction !== this.direction) {
+      this.direction = direction;
+      for (const radio of this.elements.radios) radio.checked = radio.value === direction;
+    }
+    this.seek(frame.start);
   }
 
   toFrameEnd() {
@@ -136,8 +175,14 @@ export class StepMode {
     play.disabled = next.disabled && !this.timer;
     play.textContent = this.timer ? 'Pause' : '▶ Play';
     state.replaceChildren(...this.describeState(total));
-    log.replaceChildren(...this.log.map((entry) => logEntry(entry)));
-    log.scrollTop = log.scrollHeight;
+    if (this.logShown !== this.logVersion) {
+      // The log is redrawn only when it changed: a long history calls refresh() for every
+      // WebSocket message that arrives.
+      this.logShown = this.logVersion;
+      log.replaceChildren(...this.log.map((entry) => logEntry(entry)));
+      log.scrollTop = log.scrollHeight;
+    }
+    if (this.elements.toSelection) this.elements.toSelection.disabled = !stream;
   }
 
   describeState(total) {

@@ -5,14 +5,14 @@
 // by the kit's C++ code in WebAssembly (codec.js).
 
 import { kDefaultMaxMessageBytes, loadCodec } from './codec.js';
-import { renderByteView } from './byte_view.js';
+import { ByteView } from './byte_view.js';
 import { ChatPanel } from './chat_panel.js';
 import { renderConnections } from './connections.js';
 import { Conversation, Purpose } from './conversation.js';
-import { Direction, el } from './dom.js';
+import { Direction, directionLabel, el, formatCount, plural } from './dom.js';
 import { renderInspector } from './inspector.js';
 import { StepMode } from './step_mode.js';
-import { renderTimeline } from './timeline.js';
+import { Timeline } from './timeline.js';
 
 const kStageKey = 'chatkit.viewer.stage';
 const kZoomKey = 'chatkit.viewer.zoom';
@@ -79,12 +79,14 @@ class Viewer {
     this.selection = null; // {direction, frame}
     this.focus = null;     // {direction, offset}
     this.filter = { [Direction.clientToServer]: true, [Direction.serverToClient]: true };
-    this.expanded = new Map(); // byte view: "dir:chunk" -> extra rows shown
     this.bytesPerRow = 16;
+    this.shownCursor = null; // the step cursor the byte view last scrolled to
     this.historySource = 0; // the id of the connection whose history the chat panel shows
     this.renderPending = false;
 
     this.byteView = $('byte-view');
+    this.bytes = new ByteView(this.byteView);
+    this.timeline = new Timeline($('timeline'), (pick) => this.onPickEvent(pick));
     this.chat = new ChatPanel(codec, {
       caption: $('history-caption'), history: $('history'), form: $('composer'),
       input: $('message-input'), send: $('send-button'), chunking: $('chunking-select'),
@@ -98,7 +100,17 @@ class Viewer {
       state: $('step-state'), log: $('step-log'), reset: $('step-reset'), back: $('step-back'),
       next: $('step-next'), frame: $('step-frame'), play: $('step-play'),
       radios: Array.from(document.querySelectorAll('input[name="step-direction"]')),
+      toSelection: $('step-to-selection'),
     }, () => this.scheduleRender());
+    this.step.onToSelection = () => {
+      const frame = this.selectedFrame();
+      if (frame) this.step.toFrame(this.selection.direction, frame);
+    };
+    $('frame-jump').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.jumpToFrame($('frame-jump-direction').value, Number($('frame-jump-input').value) - 1);
+    });
+    $('last-byte').addEventListener('click', () => this.jumpToLastByte($('frame-jump-direction').value));
 
     this.stageSelect = $('stage-select');
     const { stage, source } = initialStage(info);
@@ -216,7 +228,6 @@ class Viewer {
     this.selected = conversation;
     this.selection = null;
     this.focus = null;
-    this.expanded.clear();
     this.step.setConversation(conversation);
     this.scheduleRender();
   }
@@ -227,14 +238,49 @@ class Viewer {
     this.scheduleRender();
   }
 
-  onByteViewClick(event) {
-    const expand = event.target.closest('[data-expand]');
-    if (expand) {
-      const key = expand.dataset.expand;
-      this.expanded.set(key, (this.expanded.get(key) ?? 0) + Number(expand.dataset.rows));
-      this.scheduleRender();
+  selectedFrame() {
+    if (!this.selection || !this.selected) return null;
+    return this.selected.streams[this.selection.direction].frames[this.selection.frame] ?? null;
+  }
+
+  // Selects frame `index` (0-based) of `direction` and scrolls the byte view to it, however far
+  // into the stream it is: the byte view computes where it is, nothing is drawn on the way.
+  jumpToFrame(direction, index) {
+    const status = $('frame-jump-status');
+    const stream = this.selected?.streams[direction];
+    const frame = stream?.frames[index];
+    if (!frame) {
+      status.textContent = !stream ? 'no connection selected'
+          : `no frame ${Number.isInteger(index) ? formatCount(index + 1) : '?'}: ` +
+            `${directionLabel(direction)} has ${plural(stream.frames.length, 'frame')}`;
+      status.className = 'frame-jump-status bad';
       return;
     }
+    status.textContent = '';
+    status.className = 'frame-jump-status';
+    if (!this.filter[direction]) {
+      this.filter[direction] = true;
+      $(`show-${direction}`).checked = true;
+    }
+    this.selection = { direction, frame: index };
+    this.focus = null;
+    this.render();
+    this.bytes.reveal(direction, frame.start, { center: true });
+  }
+
+  // Scrolls the byte view to the last byte `direction` has received so far.
+  jumpToLastByte(direction) {
+    const stream = this.selected?.streams[direction];
+    if (!stream || stream.length === 0) return;
+    if (!this.filter[direction]) {
+      this.filter[direction] = true;
+      $(`show-${direction}`).checked = true;
+    }
+    this.render();
+    this.bytes.reveal(direction, stream.length - 1, { center: true });
+  }
+
+  onByteViewClick(event) {
     const note = event.target.closest('[data-note-frame]');
     if (note) {
       this.selectFrame(note.dataset.dir, Number(note.dataset.noteFrame));
@@ -248,12 +294,10 @@ class Viewer {
 
   onPickEvent({ direction, chunk, frame }) {
     if (frame !== undefined) {
-      this.selectFrame(direction, frame);
-      const first = this.byteView.querySelector(`[data-dir="${direction}"][data-frame="${frame}"]`);
-      first?.scrollIntoView({ block: 'nearest' });
+      this.jumpToFrame(direction, frame);
       return;
     }
-    document.getElementById(`chunk-${direction}-${chunk}`)?.scrollIntoView({ block: 'nearest' });
+    this.bytes.revealChunk(direction, chunk);
   }
 
   onKey(event) {
@@ -274,7 +318,11 @@ class Viewer {
       zoom = Math.min(2, Math.max(0.6, Math.round(zoom * 10) / 10));
       document.documentElement.style.setProperty('--zoom', String(zoom));
       localStorage.setItem(kZoomKey, String(zoom));
+      this.bytes.remeasure();
+      this.chat.remeasure();
+      this.timeline.remeasure();
       this.fitRows();
+      this.scheduleRender();
     };
     $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
     $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
@@ -306,20 +354,27 @@ class Viewer {
     });
   }
 
+  // Draws every panel for the current state. Each panel draws only what is in view, so this
+  // costs the same for a history of ten posts or of 100,000.
   render() {
     renderConnections($('connections'), this.conversations, this.selected, (c) => this.select(c),
                       (c) => c.close('closed by the user'));
-    renderByteView(this.byteView, this.selected, {
-      filter: this.filter, selection: this.selection, focus: this.focus, step: this.step.cursor,
-      bytesPerRow: this.bytesPerRow, expanded: this.expanded,
+    const cursor = this.step.cursor;
+    this.bytes.render(this.selected, {
+      filter: this.filter, selection: this.selection, focus: this.focus, step: cursor,
+      bytesPerRow: this.bytesPerRow,
     });
     const stream = this.selection && this.selected ? this.selected.streams[this.selection.direction] : null;
-    const frame = stream ? stream.frames[this.selection.frame] ?? null : null;
-    renderInspector($('inspector'), this.codec, stream, frame, this.focus ? this.focus.offset : null);
-    renderTimeline($('timeline'), this.selected, (pick) => this.onPickEvent(pick));
-    if (this.step.cursor) {
-      this.byteView.querySelector('.cursor')?.scrollIntoView({ block: 'nearest' });
-    }
+    renderInspector($('inspector'), this.codec, stream, this.selectedFrame(), this.focus ? this.focus.offset : null);
+    this.timeline.render(this.selected);
+    const s2c = this.selected ? this.selected.streams.s2c.frames.length : 0;
+    const c2s = this.selected ? this.selected.streams.c2s.frames.length : 0;
+    $('frame-count').textContent = this.selected ? `(◀ ${formatCount(s2c)} · ▶ ${formatCount(c2s)})` : '';
+    // Step mode's cursor is kept in view when it moves (not on every render, so that the byte
+    // view can be scrolled while stepping).
+    const key = cursor ? `${cursor.direction}:${cursor.fed}` : null;
+    if (cursor && key !== this.shownCursor) this.bytes.reveal(cursor.direction, cursor.fed - 1);
+    this.shownCursor = key;
   }
 }
 

@@ -24,24 +24,36 @@ export const ByteRole = Object.freeze({
 //   message        payload bytes (Uint8Array) when done; text: the same as a string
 //   firstChunk, lastChunk   indices of the chunks its bytes came in
 //   role           what the conversation made of it ("count", "history item 2 of 3", ...)
+// A history of 100,000 posts is 100,000 of these, so what can be worked out when asked is:
+// lengthBytes are the stream's bytes where the decoder put the frame's start, text is decoded
+// from message when first read.
 export class WireFrame {
-  constructor(index, start, chunk) {
+  constructor(stream, index, start, chunk) {
+    this.stream = stream;
     this.index = index;
     this.start = start;
     this.end = start;
-    this.lengthBytes = new Uint8Array(0);
     this.payloadLength = null;
     this.status = 'partial';
     this.errorText = '';
     this.message = null;
-    this.text = null;
     this.firstChunk = chunk;
     this.lastChunk = chunk;
     this.role = '';
     this.doneAt = null;
     this.badByte = null;
+    this.decodedText = null;
   }
 
+  get lengthBytes() {
+    return this.stream.slice(this.start, Math.min(this.end, this.start + kFrameHeaderBytes));
+  }
+
+  get text() {
+    if (this.message === null) return null;
+    this.decodedText ??= Codec.text(this.message);
+    return this.decodedText;
+  }
 }
 
 export class WireStream {
@@ -63,7 +75,7 @@ export class WireStream {
   }
 
   // Appends one WebSocket message's bytes, decodes them, and returns the frames that completed
-  // or failed within them.
+  // or failed within them. The work is proportional to the message, never to the stream so far.
   append(bytes, time) {
     const chunk = { index: this.chunks.length, start: this.length, bytes, time };
     this.chunks.push(chunk);
@@ -71,21 +83,19 @@ export class WireStream {
     const finished = [];
     if (this.failure) return finished;  // The decoder takes nothing after a failure.
 
-    this.decoder.feedAll(bytes, (step) => {
+    this.decoder.feedFrames(bytes, (step) => {
       if (step.used === 0) return;
       if (!this.current) {
-        this.current = new WireFrame(this.frames.length, chunk.start + step.offset, chunk.index);
+        this.current = new WireFrame(this, this.frames.length, chunk.start + step.offset, chunk.index);
         this.frames.push(this.current);
       }
       const frame = this.current;
       frame.end = chunk.start + step.offset + step.used;
       frame.lastChunk = chunk.index;
-      frame.lengthBytes = step.lengthBytes;
-      if (step.state !== State.readingLength) frame.payloadLength = step.payloadLength;
+      if (step.payloadLength !== null) frame.payloadLength = step.payloadLength;
       if (step.state === State.frameDone) {
         frame.status = 'done';
         frame.message = step.message;
-        frame.text = Codec.text(step.message);
         frame.doneAt = time;
         finished.push(frame);
         this.current = null;
@@ -128,10 +138,16 @@ export class WireStream {
     return chunk ? chunk.bytes[offset - chunk.start] : undefined;
   }
 
-  // The stream's bytes [start, end), copied out of the chunks that hold them.
+  // The stream's bytes [start, end), copied out of the chunks that hold them (only those: a
+  // binary search finds the first).
   slice(start, end) {
+    end = Math.min(end, this.length);
     const out = new Uint8Array(Math.max(0, end - start));
-    for (const chunk of this.chunks) {
+    const first = this.chunkAt(start);
+    if (!first) return out;
+    for (let i = first.index; i < this.chunks.length; ++i) {
+      const chunk = this.chunks[i];
+      if (chunk.start >= end) break;
       const from = Math.max(start, chunk.start);
       const to = Math.min(end, chunk.start + chunk.bytes.length);
       if (from < to) out.set(chunk.bytes.subarray(from - chunk.start, to - chunk.start), from - start);
