@@ -79,40 +79,6 @@ std::unique_ptr<Peer> ServerTest::connect_while_another_stalls(milliseconds dead
   return b;
 }
 
-std::optional<std::vector<std::string>> ServerTest::read_history(Peer& peer) {
-  // The kit's ClientSession judges the frames, as chat-client and the viewer do; each frame is
-  // still read and logged here one at a time, with its bytes, and a count that is not decimal
-  // text keeps its teaching report. The count and item rules are the same in stages 2 and 3.
-  ClientSession session(Stage::kHistory, kDefaultMaxMessageBytes);
-  std::vector<std::string> items;
-  while (session.phase() == ClientPhase::kAwaitingCount ||
-         session.phase() == ClientPhase::kReadingItems) {
-    const std::string what = session.phase() == ClientPhase::kAwaitingCount
-                                 ? "the count frame"
-                                 : "history item " + std::to_string(session.items_received() + 1) +
-                                       " of " + std::to_string(session.history_count());
-    const std::optional<std::string> frame = peer->read_frame(what);
-    if (!frame) return std::nullopt;
-    session.on_bytes(encode_frame(*frame));
-    for (ClientEvent& event : session.take_events()) {
-      if (event.kind == ClientEvent::Kind::kItem) items.push_back(std::move(event.text));
-      if (event.kind != ClientEvent::Kind::kFailed) continue;
-      if (event.failure.error == ClientError::kCountNotDecimal) {
-        const bool binary = frame->size() == 4 || frame->size() == 8;
-        log_.fail(
-            "the count frame holds " + describe_text(*frame) + ", not a count in decimal digits",
-            "its bytes:\n" + dump_for_step(encode_frame(*frame), 64),
-            binary ? kHintCountAsBinary : kHintForgotCount);
-      } else {
-        log_.fail(event.failure.describe(),
-                  "its bytes:\n" + dump_for_step(encode_frame(*frame), 64));
-      }
-      return std::nullopt;
-    }
-  }
-  return items;
-}
-
 ClientTest::ClientTest() {
   log_.add_context([this]() -> std::string {
     if (connection_ == nullptr) return "";

@@ -60,8 +60,6 @@ class ServerTest : public ExerciseTest {
   // Stage 2 and 3: connects client A, which sends 2 of its 4 length bytes and then stalls, then
   // client B, which must get its history within `deadline` all the same. Returns B.
   std::unique_ptr<Peer> connect_while_another_stalls(milliseconds deadline);
-  // Stage 2 and 3: reads the count frame and that many items, whatever they hold.
-  std::optional<std::vector<std::string>> read_history(Peer& peer);
 
   ServerProcess server_{loop_, log_};
   std::vector<std::unique_ptr<Peer>> stalled_;  // Kept open until the check ends.

@@ -5,6 +5,7 @@
 
 #include "exercises/check/check_config.h"
 #include "kit/framing/frame_codec.h"
+#include "kit/protocol/client_session.h"
 
 namespace chatkit::exercises {
 
@@ -146,10 +147,29 @@ std::string explain_one(const std::vector<std::string>& messages, std::size_t in
   return "";
 }
 
-}  // namespace
+// What the kit's ClientSession, the client side of the protocol that chat-client and the viewer
+// run, makes of a history the server sent: a protocol error it names, and where the bytes give
+// it away, the stage the server seems to run. "" when it finds nothing wrong with them.
+std::string what_a_client_makes_of(std::string_view history) {
+  const int stage_number = check_config().stage;
+  if (stage_number < 2 || stage_number > 3) return "";
+  ClientSession session(stage_number == 2 ? Stage::kHistory : Stage::kPersisted,
+                        kDefaultMaxMessageBytes);
+  session.on_bytes(history.data(), history.size());
+  for (const ClientEvent& event : session.take_events()) {
+    if (event.kind != ClientEvent::Kind::kFailed) continue;
+    const std::string remedy = event.failure.sign == StageSign::kNone
+                                   ? ""
+                                   : ": this check is stage " + std::to_string(stage_number) + "'s";
+    return "A client of stage " + std::to_string(stage_number) +
+           " (chat-client) would stop here: " + event.failure.describe(remedy);
+  }
+  return "";
+}
 
-std::string explain_frames(const std::vector<std::string>& messages, bool first_is_count,
-                           std::string_view got, std::size_t* frame_index) {
+// The recognisers of explain_frames(), which know the bytes that were expected.
+std::string explain_by_expected_bytes(const std::vector<std::string>& messages, bool first_is_count,
+                                      std::string_view got, std::size_t* frame_index) {
   std::size_t position = 0;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const std::string frame = encode_frame(messages[i]);
@@ -162,6 +182,16 @@ std::string explain_frames(const std::vector<std::string>& messages, bool first_
   }
   if (frame_index != nullptr) *frame_index = messages.size();
   return position < got.size() ? "more bytes came after the last expected frame." : "";
+}
+
+}  // namespace
+
+std::string explain_frames(const std::vector<std::string>& messages, bool first_is_count,
+                           std::string_view got, std::size_t* frame_index) {
+  const std::string hint = explain_by_expected_bytes(messages, first_is_count, got, frame_index);
+  // A history: what a client of the stage makes of the same bytes, as chat-client and the viewer
+  // would say it, comes after the recognisers' hint.
+  return first_is_count ? join_hints(hint, what_a_client_makes_of(got)) : hint;
 }
 
 }  // namespace chatkit::exercises
