@@ -22,6 +22,7 @@ import {
 import { ByteRole } from './wire.js';
 
 const kDirections = [Direction.clientToServer, Direction.serverToClient];
+const kMaxScrollPixels = 4000000;
 
 // Both directions' chunks in the order they went over the wire, kept per conversation and
 // extended as chunks arrive (chunks only ever arrive later than the ones before).
@@ -184,16 +185,45 @@ export class ByteView {
       this.scrollTop = container.scrollTop;
       this.scheduleDraw();
     });
+    // A byte's hover text is written when the pointer reaches it, not for every byte drawn.
+    container.addEventListener('mouseover', (event) => {
+      const cell = event.target.closest('[data-off]');
+      if (cell && !cell.title && this.conversation) cell.title = this.describe(cell);
+    });
     new ResizeObserver(() => {
       this.height = container.clientHeight;
       this.scheduleDraw();
     }).observe(container);
   }
 
-  // Scrolls to `top` (clamped) and remembers it.
+  // The lines' height in pixels, and the scroller's: the same up to kMaxScrollPixels; beyond,
+  // the scroller is that tall and its positions map proportionally onto the lines (a browser
+  // lays out at most about 33 million pixels, and 100,000 posts are 22 million).
+  contentHeight() {
+    return (this.layout ? this.layout.total : 0) * this.lineHeight;
+  }
+
+  scrollerHeight() {
+    return Math.min(this.contentHeight(), kMaxScrollPixels);
+  }
+
+  // The content position shown at the top for scroller position `scrollTop`, and back.
+  toContent(scrollTop) {
+    const content = this.contentHeight() - this.height;
+    const scroller = this.scrollerHeight() - this.height;
+    return scroller > 0 && content > scroller ? (scrollTop * content) / scroller : scrollTop;
+  }
+
+  toScroller(top) {
+    const content = this.contentHeight() - this.height;
+    const scroller = this.scrollerHeight() - this.height;
+    return scroller > 0 && content > scroller ? (top * scroller) / content : top;
+  }
+
+  // Scrolls so that content position `top` (clamped) is at the top, and remembers it.
   scrollTo(top) {
-    const max = Math.max(0, (this.layout ? this.layout.total : 0) * this.lineHeight - this.height);
-    this.scrollTop = Math.round(Math.min(max, Math.max(0, top)));
+    const max = Math.max(0, this.scrollerHeight() - this.height);
+    this.scrollTop = Math.round(Math.min(max, Math.max(0, this.toScroller(top))));
     this.container.scrollTop = this.scrollTop;
   }
 
@@ -263,15 +293,21 @@ export class ByteView {
     this.measure();
     const layout = this.layout;
     const h = this.lineHeight;
-    const { first, end } = rowsInView(this.scrollTop, this.height || 600, h, layout.total, 8);
+    const top = this.toContent(this.scrollTop);
+    const { first, end } = rowsInView(top, this.height || 600, h, layout.total, 3);
     const view = this.view;
-    const drawn = `${first} ${end} ${layout.total} ${h} ${view.bytesPerRow} ` +
+    const height = `${this.scrollerHeight()}px`;
+    if (this.sizer.style.height !== height) this.sizer.style.height = height;
+    // The window sits where its first line belongs relative to the scroller's position (the
+    // same as first * h unless the positions are mapped).
+    this.window.style.top = `${Math.round(this.scrollTop + first * h - top)}px`;
+    // The lines in the DOM stay while they show the same: new chunks below the view change only
+    // the sizer.
+    const drawn = `${first} ${end} ${h} ${view.bytesPerRow} ` +
                   JSON.stringify([view.selection, view.focus, view.step]);
     if (drawn === this.drawn && layout.changedLine >= end) return;
     this.drawn = drawn;
     layout.changedLine = Infinity;
-    this.sizer.style.height = `${layout.total * h}px`;
-    this.window.style.top = `${first * h}px`;
     const fragment = document.createDocumentFragment();
     let block = layout.blockAt(first);
     let line = first;
@@ -358,9 +394,8 @@ export class ByteView {
         else if (offset === step.fed - 1) classes += ' cursor';
       }
       const data = { off: offset, dir: direction, role, frame: frame ? frame.index : '' };
-      const title = describeByte(offset, byte, frame, role);
-      hex.append(el('span', { className: `b ${classes}${gap}`, text: hex2(byte), dataset: data, title }));
-      ascii.append(el('span', { className: `a ${classes}`, text: asciiChar(byte), dataset: data, title }));
+      hex.append(el('span', { className: `b ${classes}${gap}`, text: hex2(byte), dataset: data }));
+      ascii.append(el('span', { className: `a ${classes}`, text: asciiChar(byte), dataset: data }));
     }
     return el('div', {
       className: 'row vline',
@@ -378,6 +413,13 @@ export class ByteView {
     return el('div', { className: 'note bad vline', text, title: text });
   }
 
+  describe(cell) {
+    const stream = this.conversation.streams[cell.dataset.dir];
+    const offset = Number(cell.dataset.off);
+    const frame = stream.frameAt(offset);
+    return describeByte(offset, stream.byteAt(offset), frame, stream.roleAt(offset, frame));
+  }
+
   // Scrolls so that stream byte `offset` of `direction` is in view: `center` puts it in the
   // middle (a jump), else the view moves only as far as needed.
   reveal(direction, offset, { center = false } = {}) {
@@ -387,9 +429,10 @@ export class ByteView {
     this.measure();
     const h = this.lineHeight;
     const top = line * h;
+    const shown = this.toContent(this.scrollTop);
     if (center) this.scrollTo(top - (this.height - h) / 2);
-    else if (top < this.scrollTop) this.scrollTo(top - h);
-    else if (top + h > this.scrollTop + this.height) this.scrollTo(top + 2 * h - this.height);
+    else if (top < shown) this.scrollTo(top - h);
+    else if (top + h > shown + this.height) this.scrollTo(top + 2 * h - this.height);
     this.draw();
     return true;
   }

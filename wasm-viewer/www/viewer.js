@@ -366,10 +366,12 @@ class Viewer {
     });
     const stream = this.selection && this.selected ? this.selected.streams[this.selection.direction] : null;
     renderInspector($('inspector'), this.codec, stream, this.selectedFrame(), this.focus ? this.focus.offset : null);
-    this.timeline.render(this.selected);
     const s2c = this.selected ? this.selected.streams.s2c.frames.length : 0;
     const c2s = this.selected ? this.selected.streams.c2s.frames.length : 0;
-    $('frame-count').textContent = this.selected ? `(◀ ${formatCount(s2c)} · ▶ ${formatCount(c2s)})` : '';
+    const count = this.selected ? `(◀ ${formatCount(s2c)} · ▶ ${formatCount(c2s)})` : '';
+    if ($('frame-count').textContent !== count) $('frame-count').textContent = count;
+    // Last: following its end, the timeline sets its scroll position, which lays the page out.
+    this.timeline.render(this.selected);
     // Step mode's cursor is kept in view when it moves (not on every render, so that the byte
     // view can be scrolled while stepping).
     const key = cursor ? `${cursor.direction}:${cursor.fed}` : null;

@@ -219,7 +219,17 @@ async function measureSize(options, binaries, count) {
     result.loadTasksOver100 = (await page.evaluate(() => window.__benchLongTasks))
         .filter((t) => t.start < afterLoad && t.duration > 100).length;
     if (result.shownMs !== null) {
+      if (options.profile) await cdp.send('Profiler.start');
       const scroll = await page.evaluate(scrollThrough, { steps: kScrollSteps, lastFrame: count + 1 });
+      if (options.profile) {
+        const { profile } = await cdp.send('Profiler.stop');
+        const file = path.join(options.profile, `viewer-scroll-${count}.cpuprofile`);
+        fs.writeFileSync(file, JSON.stringify(profile));
+        const tasks = (await page.evaluate(() => window.__benchLongTasks))
+            .filter((t) => t.start >= scroll.started).map((t) => `${t.start.toFixed(0)}+${t.duration}`);
+        console.error(`CPU profile of the ${count}-post scroll: ${file}; long tasks ${tasks.join(' ')}\n` +
+                      `${topSelfTime(profile, 15).join('\n')}`);
+      }
       const tasks = await page.evaluate(() => window.__benchLongTasks);
       result.scrollLongestTaskMs = longest(tasks, scroll.started, scroll.ended + 1);
       result.scrollMs = scroll.ended - scroll.started;
