@@ -185,7 +185,7 @@ export class ByteView {
       this.scrollTop = container.scrollTop;
       this.scheduleDraw();
     });
-    // A byte's hover text is written when the pointer reaches it, not for every byte drawn.
+    // A cell's hover text is written when the pointer reaches it, not for every byte drawn.
     container.addEventListener('mouseover', (event) => {
       const cell = event.target.closest('[data-off]');
       if (cell && !cell.title && this.conversation) cell.title = this.describe(cell);
@@ -367,13 +367,29 @@ export class ByteView {
     const focus = view.focus && view.focus.direction === direction ? view.focus.offset : -1;
     const hex = el('span', { className: 'hex' });
     const ascii = el('span', { className: 'ascii' });
+    // The ASCII column is drawn in runs of bytes that look the same (one element for up to 16
+    // bytes, where the hex column has one a byte): half the elements to lay out when scrolling.
+    // A click finds its byte from where it fell in the run (viewer.js, byteOffsetAt()).
+    let run = null;
+    const endRun = () => {
+      if (run) ascii.append(el('span', { className: run.className, text: run.text, dataset: run.data }));
+      run = null;
+    };
+    const addAscii = (className, char, offset) => {
+      if (run && run.className === className) {
+        run.text += char;
+        return;
+      }
+      endRun();
+      run = { className, text: char, data: offset === null ? {} : { off: offset, dir: direction } };
+    };
     let frame = null;
     for (let i = 0; i < perRow; ++i) {
       const offset = rowStart + i;
       const gap = i === perRow / 2 ? ' gap8' : '';
       if (offset < first || offset >= end) {
         hex.append(el('span', { className: `b pad${gap}`, text: '  ' }));
-        ascii.append(el('span', { className: 'a pad', text: ' ' }));
+        addAscii('a pad', ' ', null);
         continue;
       }
       const byte = chunk.bytes[offset - first];
@@ -395,8 +411,9 @@ export class ByteView {
       }
       const data = { off: offset, dir: direction, role, frame: frame ? frame.index : '' };
       hex.append(el('span', { className: `b ${classes}${gap}`, text: hex2(byte), dataset: data }));
-      ascii.append(el('span', { className: `a ${classes}`, text: asciiChar(byte), dataset: data }));
+      addAscii(`a ${classes}`, asciiChar(byte), offset);
     }
+    endRun();
     return el('div', {
       className: 'row vline',
       children: [el('span', { className: 'offset', text: hexOffset(rowStart) }), hex, ascii],
@@ -416,6 +433,10 @@ export class ByteView {
   describe(cell) {
     const stream = this.conversation.streams[cell.dataset.dir];
     const offset = Number(cell.dataset.off);
+    if (cell.classList.contains('a') && cell.textContent.length > 1) {
+      return `offsets ${offset}–${offset + cell.textContent.length - 1}: these bytes as ASCII ` +
+             '(a dot for each byte that is not printable ASCII); click one for its frame';
+    }
     const frame = stream.frameAt(offset);
     return describeByte(offset, stream.byteAt(offset), frame, stream.roleAt(offset, frame));
   }

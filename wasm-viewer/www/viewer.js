@@ -287,9 +287,11 @@ class Viewer {
       return;
     }
     const cell = event.target.closest('[data-off]');
-    if (!cell) return;
-    const frame = cell.dataset.frame === '' ? null : Number(cell.dataset.frame);
-    this.selectFrame(cell.dataset.dir, frame, Number(cell.dataset.off));
+    if (!cell || !this.selected) return;
+    const direction = cell.dataset.dir;
+    const offset = byteOffsetAt(cell, event.clientX);
+    const frame = this.selected.streams[direction].frameAt(offset);
+    this.selectFrame(direction, frame ? frame.index : null, offset);
   }
 
   onPickEvent({ direction, chunk, frame }) {
@@ -378,6 +380,17 @@ class Viewer {
     if (cursor && key !== this.shownCursor) this.bytes.reveal(cursor.direction, cursor.fed - 1);
     this.shownCursor = key;
   }
+}
+
+// The stream offset of the byte clicked in `cell`: a hex cell is one byte; an ASCII cell is a run
+// of bytes from data-off, one character each in a monospaced font, so the click's x says which.
+function byteOffsetAt(cell, clientX) {
+  const offset = Number(cell.dataset.off);
+  const count = cell.classList.contains('a') ? cell.textContent.length : 1;
+  if (count <= 1) return offset;
+  const box = cell.getBoundingClientRect();
+  const index = Math.floor(((clientX - box.left) / box.width) * count);
+  return offset + Math.min(count - 1, Math.max(0, index));
 }
 
 function showFatal(error) {
