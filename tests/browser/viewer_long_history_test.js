@@ -5,7 +5,8 @@
 //   - the DOM stays small (the chat list, the byte view and the timeline keep only the rows in
 //     view): under kMaxElements elements after the load, after jumps and after scrolling;
 //   - "Go to frame" selects the last frame (20,001: the count, then 20,000 items) and shows all of
-//     its bytes, and the inspector explains it;
+//     its bytes, and the inspector explains it; a click on one of its ASCII characters picks
+//     that byte;
 //   - "Last byte" shows the stream's last byte; the byte view's end, the last frame's note;
 //   - step mode goes to the selected frame at once: the next byte fed is its first length byte;
 //     "back" from there shows the previous frame done;
@@ -101,6 +102,27 @@ async function run(scenario, page, url, posts) {
                                   4 + payload,
                                   () => page.locator(`#byte-view .hex .b.sel[data-frame="${lastFrame - 1}"]`).count());
   await expectFewElements(scenario, page, 'after going to the last frame');
+
+  scenario.step('click the ASCII column on the last frame\'s third payload byte');
+  const start = Number(await page.locator(`#byte-view .hex .b.fs[data-frame="${lastFrame - 1}"]`).getAttribute('data-off'));
+  const point = await page.evaluate((target) => {
+    // The ASCII column draws runs of like bytes: find the run and the character for `target`.
+    for (const run of document.querySelectorAll('#byte-view .ascii .a[data-dir="s2c"]')) {
+      const from = Number(run.dataset.off);
+      const count = run.textContent.length;
+      if (target >= from && target < from + count) {
+        const box = run.getBoundingClientRect();
+        return { x: box.left + ((target - from + 0.5) * box.width) / count, y: box.top + box.height / 2 };
+      }
+    }
+    return null;
+  }, start + 6);
+  scenario.expect(point !== null, `no ASCII character for stream byte ${start + 6} in the byte view`);
+  await page.mouse.click(point.x, point.y);
+  const third = post(last).charCodeAt(2).toString(16);
+  await scenario.expectEventually('the inspector\'s "clicked byte" after clicking that ASCII character',
+                                  `0x${third} at payload offset 2 (of ${payload} payload bytes)`,
+                                  () => page.locator('#inspector dt:text-is("clicked byte") + dd').textContent());
 
   scenario.step('step mode: to the selected frame, one byte, back');
   await page.locator('input[name="step-direction"][value="s2c"]').check();

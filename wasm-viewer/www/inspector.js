@@ -5,7 +5,8 @@
 
 import { kFrameHeaderBytes } from './codec.js';
 import {
-  directionArrow, directionLabel, el, hex2, hexBytes, hexOffset, plural, printableText, quotePayload,
+  directionArrow, directionLabel, el, formatCount, hex2, hexBytes, hexOffset, plural, printableText,
+  quotePayload,
 } from './dom.js';
 
 // Characters shown one by one; longer messages show the first ones.
@@ -78,7 +79,7 @@ function lengthSum(frame) {
   }
   const weights = ['256³', '256²', '256', '1'];
   const terms = bytes.map((byte, i) => ({ byte, weight: weights[i] })).filter(({ byte }) => byte !== 0);
-  const length = frame.payloadLength.toLocaleString('en');
+  const length = formatCount(frame.payloadLength);
   if (terms.length <= 1 && (terms.length === 0 || terms[0].weight === '1')) {
     return `${hexBytes(bytes)} → 0x${hex2(bytes[3])} = ${length} bytes`;
   }

@@ -10,6 +10,8 @@
 
 import { directionArrow, el, formatClock, formatDelta, measureHeight, rowsInView } from './dom.js';
 
+const kFollowIntervalMs = 150;
+
 export class Timeline {
   // onPick({direction, chunk}) or onPick({direction, frame}) when a row is clicked.
   constructor(container, onPick) {
@@ -24,6 +26,8 @@ export class Timeline {
     this.scrollTop = 0;
     this.height = container.clientHeight;
     this.follow = true;
+    this.followDrawn = 0;
+    this.followTimer = null;
     container.addEventListener('scroll', () => {
       if (Math.abs(container.scrollTop - this.scrollTop) < 1) return;  // our own scrollTo
       this.scrollTop = container.scrollTop;
@@ -51,10 +55,22 @@ export class Timeline {
 
   // Shows `conversation`'s events; a newly selected one, or one followed at its end, shows its
   // newest events.
+  // While a long history arrives, a timeline that follows its end would be redrawn (and the page
+  // laid out to scroll it) for every WebSocket message, faster than anyone reads: it is redrawn
+  // at most every kFollowIntervalMs then, and once more when the events stop.
   render(conversation) {
-    if (conversation !== this.conversation) this.follow = true;
+    const fresh = conversation !== this.conversation;
+    if (fresh) this.follow = true;
     this.conversation = conversation;
-    this.draw();
+    clearTimeout(this.followTimer);
+    this.followTimer = null;
+    const now = performance.now();
+    if (fresh || !this.follow || now - this.followDrawn >= kFollowIntervalMs) {
+      this.followDrawn = now;
+      this.draw();
+    } else {
+      this.followTimer = setTimeout(() => this.render(this.conversation), kFollowIntervalMs);
+    }
   }
 
   contentHeight() {

@@ -171,7 +171,8 @@ class Viewer {
     this.conversations.push(conversation);
     this.forgetOldConnections();
     conversation.addEventListener('change', () => {
-      if (conversation === this.selected) this.step.refresh();
+      // Step mode's buttons follow the bytes at the next render, not once per WebSocket message.
+      if (conversation === this.selected) this.stepStale = true;
       this.scheduleRender();
     });
     conversation.addEventListener('history', (event) => this.onHistory(conversation, event.detail.items));
@@ -359,8 +360,18 @@ class Viewer {
   // Draws every panel for the current state. Each panel draws only what is in view, so this
   // costs the same for a history of ten posts or of 100,000.
   render() {
-    renderConnections($('connections'), this.conversations, this.selected, (c) => this.select(c),
-                      (c) => c.close('closed by the user'));
+    // The connection buttons are redrawn only when one of them changed.
+    const connections = this.conversations.map((c) => `${c.id}${c.status}${c.outcome?.ok}`).join() +
+                        `|${this.selected?.id}`;
+    if (connections !== this.shownConnections) {
+      this.shownConnections = connections;
+      renderConnections($('connections'), this.conversations, this.selected, (c) => this.select(c),
+                        (c) => c.close('closed by the user'));
+    }
+    if (this.stepStale) {
+      this.stepStale = false;
+      this.step.refresh();
+    }
     const cursor = this.step.cursor;
     this.bytes.render(this.selected, {
       filter: this.filter, selection: this.selection, focus: this.focus, step: cursor,
