@@ -324,12 +324,14 @@ class Viewer {
       this.bytes.remeasure();
       this.chat.remeasure();
       this.timeline.remeasure();
-      this.fitRows();
+      if (!starting) this.fitRows();  // at start, the byte view's ResizeObserver calls it
       this.scheduleRender();
     };
     $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
     $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
+    let starting = true;
     apply();
+    starting = false;
   }
 
   // 16 bytes a row when they fit, else 8 (offset 5.5ch + 3ch a byte + 1ch of ASCII a byte + gaps).
