@@ -144,6 +144,58 @@ function checkSection(name, entries, check) {
   return failures;
 }
 
+// The page's lean loops over the same vector: feedFrames() (how the byte view's streams decode)
+// must make the same feed() calls as the native decoder and report the same state, payload
+// length, message and error; feedQuiet() (how step mode jumps) must consume as many bytes.
+// Returns a failure text or ''.
+function checkLeanFeeds(codec, vector) {
+  const stream = fromHex(vector.stream);
+  const lean = [];
+  const quiet = [];
+  for (const [list, feed] of [[lean, 'feedFrames'], [quiet, 'feedQuiet']]) {
+    const decoder = codec.newDecoder(vector.maxMessageBytes);
+    try {
+      let start = 0;
+      vector.chunks.forEach((size, chunk) => {
+        const bytes = stream.slice(start, start + size);
+        if (feed === 'feedQuiet') {
+          list.push(decoder.feedQuiet(bytes));
+        } else {
+          decoder.feedFrames(bytes, (step) => list.push({
+            chunk, offset: step.offset, used: step.used, state: step.state,
+            payloadLength: step.payloadLength, errorText: step.errorText,
+            message: step.copyMessage ? toHex(step.copyMessage()) : null,
+          }));
+        }
+        start += size;
+      });
+    } finally {
+      decoder.dispose();
+    }
+  }
+  const expected = vector.trace.map((want) => ({
+    chunk: want.chunk, offset: want.offset, used: want.used, state: want.state,
+    payloadLength: want.state === 0 ? null : want.payloadLength,
+    errorText: want.state === 3 ? want.errorText : '', message: want.message,
+  }));
+  const where = `vector "${vector.name}" (chunks [${vector.chunks.join(', ')}])`;
+  for (let i = 0; i < Math.max(expected.length, lean.length); ++i) {
+    if (JSON.stringify(expected[i]) !== JSON.stringify(lean[i])) {
+      return `${where}: feedFrames() step ${i + 1} differs from the native decoder's\n` +
+             `    native (expected): ${JSON.stringify(expected[i])}\n    feedFrames (got):  ${JSON.stringify(lean[i])}\n` +
+             '  hint: feedFrames() must make the same feed() calls as feedAll() and read the same values';
+    }
+  }
+  const consumed = vector.chunks.map((_, chunk) =>
+    vector.trace.filter((step) => step.chunk === chunk).reduce((sum, step) => sum + step.used, 0));
+  if (JSON.stringify(consumed) !== JSON.stringify(quiet)) {
+    return `${where}: bytes consumed per chunk by feedQuiet() ${JSON.stringify(quiet)}, by the native ` +
+           `decoder ${JSON.stringify(consumed)}\n  hint: feedQuiet() feeds until the chunk is used up or ` +
+           'the decoder takes nothing more, as feedAll() does';
+  }
+  return '';
+}
+
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const generatorArgs = options.seed ? ['--seed', options.seed] : [];
@@ -156,7 +208,7 @@ async function main() {
   let feeds = 0;
   for (const vector of document.vectors) {
     feeds += vector.trace.length;
-    const problem = checkVector(codec, vector);
+    const problem = checkVector(codec, vector) || checkLeanFeeds(codec, vector);
     if (problem) failures.push(problem);
   }
 

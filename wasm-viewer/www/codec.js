@@ -158,8 +158,9 @@ export class Decoder {
   // feedAll() for long streams: the same feed() calls on the same bytes, but after each call only
   // what a frame list needs is read (a full snapshot() is a dozen calls into the module and three
   // copies, per frame). `onStep` receives {offset, used, state}, plus payloadLength once the
-  // length is known, the message when the frame is done, and error and errorText when it failed.
-  // Returns the number of bytes consumed.
+  // length is known, error and errorText when it failed, and when the frame is done
+  // copyMessage(): a copy of the decoder's message, callable during onStep only (the caller may
+  // not need one: the payload is the bytes it fed). Returns the number of bytes consumed.
   feedFrames(bytes, onStep) {
     const m = this.module;
     const h = this.handle;
@@ -168,10 +169,10 @@ export class Decoder {
       while (offset < bytes.length) {
         const used = m._ck_decoder_feed(h, pointer + offset, bytes.length - offset) >>> 0;
         const state = m._ck_decoder_state(h);
-        const step = { offset, used, state, payloadLength: null, message: null, error: 0, errorText: '' };
+        const step = { offset, used, state, payloadLength: null, copyMessage: null, error: 0, errorText: '' };
         if (state !== State.readingLength) step.payloadLength = m._ck_decoder_payload_length(h) >>> 0;
         if (state === State.frameDone) {
-          step.message = copyOut(m, m._ck_decoder_message_data(h), m._ck_decoder_message_size(h) >>> 0);
+          step.copyMessage = () => copyOut(m, m._ck_decoder_message_data(h), m._ck_decoder_message_size(h) >>> 0);
         } else if (state === State.failed) {
           step.error = m._ck_decoder_error(h);
           step.errorText = m.UTF8ToString(m._ck_decoder_error_text(h));

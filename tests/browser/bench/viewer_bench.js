@@ -7,18 +7,24 @@
 //   - replay: chat-load (bench/load, libuv + C++) reading the history, one client, for 2 s: the
 //     median time from connect to close of one read transaction (count + items + close);
 //   - the page: from navigation start until the newest post is visible in the chat panel (polled
-//     on every animation frame), the longest main-thread task during that load (Long Tasks API,
-//     observed from before the page's first script), the DOM elements and the JS heap (CDP
-//     Performance.getMetrics) once it shows;
+//     on every animation frame), in a fresh browser profile, and again on a reload (warm caches);
+//     the longest main-thread task during that first load (Long Tasks API, observed from before
+//     the page's first script), the DOM elements and the JS heap (CDP Performance.getMetrics)
+//     once it shows;
 //   - scrolling: the byte view and the chat list scrolled from the top to the bottom in 40 steps
 //     (two animation frames each), then a jump to the last frame (the byte view's "frame" box,
 //     when the page has it): the longest task meanwhile, and the DOM elements at the end.
+// The page is measured --rounds times (default 3), each time in a fresh browser, and the table
+// gives the medians (the scrolling, the jump and the reload are measured in the first round).
+// Before the first, one browser is started and closed, so that the first size does not pay for
+// Chromium's own first start on this machine.
 // It prints a Markdown table (docs/performance.md holds one, unedited) and, with --json, the raw
 // figures. With --profile DIR it also writes a Chromium CPU profile of each load and prints the
 // functions with the most self time.
 //
 // Usage: node viewer_bench.js --build DIR [--sizes 1000,10000,100000] [--timeout 120]
-//        [--chromium /usr/bin/chromium] [--profile DIR] [--json FILE]
+//        [--chromium /usr/bin/chromium] [--rounds 3] [--profile DIR] [--json FILE] [--web-root DIR]
+// (--web-root: another build of the page, e.g. an older commit's, to compare with.)
 // (tests/browser/bench/run.sh installs playwright-core into the build tree and runs this.)
 'use strict';
 
@@ -36,7 +42,7 @@ const kPostBytes = 85;
 const kScrollSteps = 40;
 
 function parseArguments(argv) {
-  const options = { sizes: '1000,10000,100000', timeout: '120', chromium: '/usr/bin/chromium' };
+  const options = { sizes: '1000,10000,100000', timeout: '120', chromium: '/usr/bin/chromium', rounds: '3' };
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
       throw new Error(`bad argument ${argv[i]} (see the usage at the top of viewer_bench.js)`);
@@ -46,6 +52,7 @@ function parseArguments(argv) {
   if (!options.build) throw new Error('missing --build DIR (the CMake build directory)');
   options.sizes = options.sizes.split(',').map(Number);
   options.timeout = Number(options.timeout);
+  options.rounds = Math.max(1, Number(options.rounds));
   return options;
 }
 
@@ -172,30 +179,23 @@ function topSelfTime(profile, count) {
       .map(([key, ms]) => `  ${ms.toFixed(0).padStart(7)} ms ${(100 * ms / total).toFixed(1).padStart(5)}%  ${key}`);
 }
 
-async function measureSize(options, binaries, count) {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'chatkit-viewer-bench-'));
-  let server = null;
-  let browser = null;
+// One fresh browser (a new profile: nothing cached) loading the page: time to the newest post,
+// longest task, DOM elements, heap; with `full`, then scrolling, the jump and a reload.
+async function measureInBrowser(options, url, count, full) {
+  const browser = await launchBrowser({ executablePath: options.chromium, origin: new URL(url).origin,
+                                        viewport: { width: 1920, height: 1080 } });
   try {
-    const history = makeHistory(binaries, directory, count);
-    server = new ChildProgram('chat-server', binaries.server, [
-      '--stage', '3', '--data', history.db, '--bind', '127.0.0.1', '--port', '0', '--web', '0']);
-    const [, port] = await server.waitFor(/^listening on 127\.0\.0\.1:(\d+)$/m);
-    const [, url] = await server.waitFor(/viewer at (http:\/\/127\.0\.0\.1:\d+\/)/);
-    const replay = await replayTime(binaries, Number(port));
-
-    browser = await launchBrowser({ executablePath: options.chromium, origin: new URL(url).origin,
-                                    viewport: { width: 1920, height: 1080 } });
     const { page } = browser;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.addInitScript(installLongTaskObserver);
-    if (options.profile) {
+    const profiling = options.profile && full;
+    if (profiling) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    const result = { posts: count, historyBytes: history.bytes, replay };
+    const result = {};
     await page.goto(url, { waitUntil: 'commit' });
     const wanted = messageOf(count - 1);
     try {
@@ -206,7 +206,7 @@ async function measureSize(options, binaries, count) {
       if (!/Timeout/i.test(error.message)) throw error;
       result.shownMs = null;
     }
-    if (options.profile) {
+    if (profiling) {
       const { profile } = await cdp.send('Profiler.stop');
       fs.mkdirSync(options.profile, { recursive: true });
       const file = path.join(options.profile, `viewer-load-${count}.cpuprofile`);
@@ -215,31 +215,70 @@ async function measureSize(options, binaries, count) {
     }
     const afterLoad = await page.evaluate(() => performance.now());
     Object.assign(result, await metrics(page, cdp));
-    result.loadLongestTaskMs = longest(await page.evaluate(() => window.__benchLongTasks), 0, afterLoad);
-    result.loadTasksOver100 = (await page.evaluate(() => window.__benchLongTasks))
-        .filter((t) => t.start < afterLoad && t.duration > 100).length;
-    if (result.shownMs !== null) {
-      if (options.profile) await cdp.send('Profiler.start');
+    const loadTasks = (await page.evaluate(() => window.__benchLongTasks)).filter((t) => t.start < afterLoad);
+    result.loadLongestTaskMs = longest(loadTasks);
+    result.loadTasksOver100 = loadTasks.filter((t) => t.duration > 100).length;
+    if (full && result.shownMs !== null) {
+      if (profiling) await cdp.send('Profiler.start');
       const scroll = await page.evaluate(scrollThrough, { steps: kScrollSteps, lastFrame: count + 1 });
-      if (options.profile) {
+      const tasks = await page.evaluate(() => window.__benchLongTasks);
+      if (profiling) {
         const { profile } = await cdp.send('Profiler.stop');
         const file = path.join(options.profile, `viewer-scroll-${count}.cpuprofile`);
         fs.writeFileSync(file, JSON.stringify(profile));
-        const tasks = (await page.evaluate(() => window.__benchLongTasks))
-            .filter((t) => t.start >= scroll.started).map((t) => `${t.start.toFixed(0)}+${t.duration}`);
-        console.error(`CPU profile of the ${count}-post scroll: ${file}; long tasks ${tasks.join(' ')}\n` +
+        const during = tasks.filter((t) => t.start >= scroll.started).map((t) => `${t.start.toFixed(0)}+${t.duration}`);
+        console.error(`CPU profile of the ${count}-post scroll: ${file}; long tasks ${during.join(' ')}\n` +
                       `${topSelfTime(profile, 15).join('\n')}`);
       }
-      const tasks = await page.evaluate(() => window.__benchLongTasks);
       result.scrollLongestTaskMs = longest(tasks, scroll.started, scroll.ended + 1);
       result.scrollMs = scroll.ended - scroll.started;
       result.jumpedToLastFrame = scroll.jumped;
       result.domElementsAfterScroll = (await metrics(page, cdp)).domElements;
+      // The same page again in the same browser (an instructor's reload): the browser's caches
+      // are warm, as they are for a page opened before.
+      await page.goto(url, { waitUntil: 'commit' });
+      const handle = await page.waitForFunction(newestPostVisible, wanted,
+                                                { polling: 'raf', timeout: options.timeout * 1000 });
+      result.reloadShownMs = await handle.jsonValue();
     }
     result.problems = browser.problems.slice(0, 5);
     return result;
   } finally {
-    if (browser) await browser.close();
+    await browser.close();
+  }
+}
+
+const median = (values) => {
+  const known = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
+  return known.length < values.length || known.length === 0 ? null : known[(known.length - 1) >> 1];
+};
+
+// `count` posts: the server's replay, then the page --rounds times (each in a fresh browser; the
+// scrolling, the jump and the reload in the first); the figures are the rounds' medians.
+async function measureSize(options, binaries, count) {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'chatkit-viewer-bench-'));
+  let server = null;
+  try {
+    const history = makeHistory(binaries, directory, count);
+    const args = ['--stage', '3', '--data', history.db, '--bind', '127.0.0.1', '--port', '0', '--web', '0'];
+    if (options['web-root']) args.push('--web-root', options['web-root']);
+    server = new ChildProgram('chat-server', binaries.server, args);
+    const [, port] = await server.waitFor(/^listening on 127\.0\.0\.1:(\d+)$/m);
+    const [, url] = await server.waitFor(/viewer at (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const replay = await replayTime(binaries, Number(port));
+    const rounds = [];
+    for (let round = 0; round < options.rounds; ++round) {
+      const one = await measureInBrowser(options, url, count, round === 0);
+      rounds.push(one);
+      if (one.shownMs === null) break;  // not shown: once is enough
+    }
+    const result = { posts: count, historyBytes: history.bytes, replay, ...rounds[0], rounds };
+    for (const key of ['shownMs', 'loadLongestTaskMs', 'domElements', 'heapMb']) {
+      result[key] = median(rounds.map((r) => r[key]));
+    }
+    result.problems = rounds.flatMap((r) => r.problems);
+    return result;
+  } finally {
     if (server) await server.stop();
     fs.rmSync(directory, { recursive: true, force: true });
   }
@@ -250,13 +289,14 @@ const fmt = (n, digits = 0) => (n === null || n === undefined ? '–'
 
 function table(results, options) {
   const rows = [
-    '| posts (85 B) | history | server replay (chat-load) | page: newest post shown | page ÷ replay | ' +
+    '| posts (85 B) | history | server replay (chat-load) | page: newest post shown (on reload) | page ÷ replay | ' +
         'longest task, load | longest task, scrolling | DOM elements (after scrolling) | JS heap | ' +
         'jump to last frame |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
-    const shown = r.shownMs === null ? `not shown after ${options.timeout} s` : `${fmt(r.shownMs)} ms`;
+    const shown = r.shownMs === null ? `not shown after ${options.timeout} s`
+                                     : `${fmt(r.shownMs)} ms (${fmt(r.reloadShownMs)} ms)`;
     const ratio = r.shownMs === null ? '–' : `${fmt(r.shownMs / r.replay.p50Ms)}×`;
     rows.push(`| ${fmt(r.posts)} | ${fmt(r.historyBytes / 1e6, 2)} MB | ${fmt(r.replay.p50Ms, 2)} ms ` +
               `(${fmt(r.replay.mbPerSecond)} MB/s) | ${shown} | ${ratio} | ${fmt(r.loadLongestTaskMs)} ms | ` +
@@ -291,6 +331,8 @@ async function main() {
     }
   }
   const started = new Date();
+  const warmup = await launchBrowser({ executablePath: options.chromium, origin: 'http://127.0.0.1' });
+  await warmup.close();
   const results = [];
   for (const count of options.sizes) {
     console.error(`measuring ${count.toLocaleString('en')} posts…`);
@@ -300,7 +342,8 @@ async function main() {
   }
   console.log(`Machine: ${machine()}.`);
   console.log(`Run: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
-              'headless Chromium 1920×1080, chat-server --stage 3 --web on the same machine.\n');
+              'headless Chromium 1920×1080, chat-server --stage 3 --web on the same machine; ' +
+              `page figures: median of ${options.rounds} loads, each in a fresh browser profile.\n`);
   console.log(table(results, options));
   if (options.json) fs.writeFileSync(options.json, JSON.stringify({ machine: machine(), results }, null, 2));
   const problems = results.flatMap((r) => r.problems);
