@@ -294,7 +294,7 @@ export class ByteView {
     const layout = this.layout;
     const h = this.lineHeight;
     const top = this.toContent(this.scrollTop);
-    const { first, end } = rowsInView(top, this.height || 600, h, layout.total, 3);
+    const { first, end } = rowsInView(top, this.height || 600, h, layout.total, 1);
     const view = this.view;
     const height = `${this.scrollerHeight()}px`;
     if (this.sizer.style.height !== height) this.sizer.style.height = height;

@@ -141,7 +141,7 @@ export function firstIndex(length, isAfter) {
 // The rows [first, end) of a list of `count` rows of `rowHeight` pixels that a scroller showing
 // [scrollTop, scrollTop + height) needs in the DOM, with `overscan` more rows either side so that
 // a small scroll shows rows that are already there.
-export function rowsInView(scrollTop, height, rowHeight, count, overscan = 6) {
+export function rowsInView(scrollTop, height, rowHeight, count, overscan = 3) {
   if (rowHeight <= 0 || count === 0) return { first: 0, end: Math.min(count, 50) };
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const end = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);
