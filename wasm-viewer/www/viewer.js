@@ -380,7 +380,15 @@ class Viewer {
       bytesPerRow: this.bytesPerRow,
     });
     const stream = this.selection && this.selected ? this.selected.streams[this.selection.direction] : null;
-    renderInspector($('inspector'), this.codec, stream, this.selectedFrame(), this.focus ? this.focus.offset : null);
+    const frame = this.selectedFrame();
+    const focus = this.focus ? this.focus.offset : null;
+    // The inspector is redrawn when its frame, the byte clicked or what is known of the frame
+    // changed, not for every WebSocket message.
+    const inspected = [stream, frame, focus, frame?.status, frame?.end, frame?.role];
+    if (!this.inspected || inspected.some((value, i) => value !== this.inspected[i])) {
+      this.inspected = inspected;
+      renderInspector($('inspector'), this.codec, stream, frame, focus);
+    }
     const s2c = this.selected ? this.selected.streams.s2c.frames.length : 0;
     const c2s = this.selected ? this.selected.streams.c2s.frames.length : 0;
     const count = this.selected ? `(◀ ${formatCount(s2c)} · ▶ ${formatCount(c2s)})` : '';
