@@ -37,8 +37,8 @@ memory memory_resource mutex new numeric optional ostream queue random ratio reg
 set shared_mutex sstream stack stdexcept streambuf string string_view system_error thread tuple
 type_traits typeindex typeinfo unordered_map unordered_set utility valarray variant vector
 """.split())
-PROJECT_DIRS = {"kit", "server", "client", "bridge", "exercises", "tests", "bench", "fuzz",
-                "harness", "wasm-viewer"}
+PROJECT_DIRS = {"kit", "server", "client", "bridge", "exercises", "grade", "tests", "bench",
+                "fuzz", "harness", "wasm-viewer"}
 SOURCE_SUFFIXES = (".h", ".cc", ".cpp", ".c")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 STUDENT_PROGRAMS = re.compile(r"^exercises/(stage\d+|solutions/stage\d+)/(cpp|python)/")
