@@ -165,8 +165,13 @@ function noteList(stream, chunkIndex) {
 }
 
 export class ByteView {
-  constructor(container) {
+  // `options.chunkTitle(chunk)` names a chunk in its heading and `options.chunkRef(index)` in the
+  // notes of a frame that spans chunks; by default, the WebSocket messages the viewer received
+  // ("WebSocket message 3", "message 3"). The class view names the pieces of the server's feed.
+  constructor(container, options = {}) {
     this.container = container;
+    this.chunkTitle = options.chunkTitle ?? ((chunk) => `WebSocket message ${chunk.index + 1}`);
+    this.chunkRef = options.chunkRef ?? ((index) => `message ${index + 1}`);
     this.sizer = el('div', { className: 'bv-sizer' });
     this.window = el('div', { className: 'bv-window' });
     this.sizer.append(this.window);
@@ -345,8 +350,8 @@ export class ByteView {
     const head = el('div', {
       className: 'chunk-head vline',
       children: [
-        `${directionArrow(direction)} ${directionLabel(direction)} · WebSocket message ` +
-        `${chunk.index + 1} · ${plural(chunk.bytes.length, 'byte')}`,
+        `${directionArrow(direction)} ${directionLabel(direction)} · ${this.chunkTitle(chunk)} · ` +
+        `${plural(chunk.bytes.length, 'byte')}`,
         el('span', { className: 'time',
                      text: `${formatClock(chunk.time)} ${formatDelta(chunk.time - conversation.startedAt)}` }),
       ],
@@ -423,8 +428,8 @@ export class ByteView {
   note(stream, chunk, note) {
     const selected = this.view.selection && this.view.selection.direction === stream.direction
         ? this.view.selection.frame : -1;
-    if (note.kind === 'starts') return frameNote(stream, note.frame, chunk, selected);
-    if (note.kind === 'continues') return continuationNote(stream, note.frame, chunk, selected);
+    if (note.kind === 'starts') return frameNote(stream, note.frame, chunk, selected, this.chunkRef);
+    if (note.kind === 'continues') return continuationNote(stream, note.frame, chunk, selected, this.chunkRef);
     const text = `${plural(note.left, 'byte')} after the failure: the decoder takes nothing more ` +
                  '(grey); the receiver closes the connection';
     return el('div', { className: 'note bad vline', text, title: text });
@@ -479,7 +484,7 @@ function describeByte(offset, byte, frame, role) {
          `(${plural(frame.payloadLength, 'payload byte')})`;
 }
 
-function frameNote(stream, frame, chunk, selected) {
+function frameNote(stream, frame, chunk, selected, chunkRef) {
   const dataset = { dir: stream.direction, noteFrame: frame.index };
   const classes = `note vline${frame.index === selected ? ' sel' : ''}${frame.status === 'failed' ? ' bad' : ''}`;
   const parts = [`frame ${frame.index + 1}: `];
@@ -503,7 +508,7 @@ function frameNote(stream, frame, chunk, selected) {
   if (frame.lastChunk > chunk.index || frame.status === 'partial') {
     parts.push(el('span', { className: 'role',
                             text: frame.lastChunk > chunk.index
-                                ? ` · continues in message ${frame.lastChunk + 1}`
+                                ? ` · continues in ${chunkRef(frame.lastChunk)}`
                                 : ' · waiting for more bytes' }));
   }
   const note = el('div', { className: classes, dataset, children: parts });
@@ -511,11 +516,11 @@ function frameNote(stream, frame, chunk, selected) {
   return note;
 }
 
-function continuationNote(stream, frame, chunk, selected) {
+function continuationNote(stream, frame, chunk, selected, chunkRef) {
   const dataset = { dir: stream.direction, noteFrame: frame.index };
   const classes = `note vline${frame.index === selected ? ' sel' : ''}`;
   const done = frame.lastChunk === chunk.index && frame.status !== 'partial';
-  const text = `frame ${frame.index + 1} continues from message ${frame.firstChunk + 1}` +
+  const text = `frame ${frame.index + 1} continues from ${chunkRef(frame.firstChunk)}` +
                (done ? (frame.status === 'done' ? ` and is complete: ${quotePayload(frame.message, 40)}`
                                                 : ` and is rejected: ${frame.errorText}`)
                      : ' …');

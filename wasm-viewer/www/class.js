@@ -1,0 +1,748 @@
+// The class view (/class): every connection to the chat port as it happens, for the projector.
+// chat-server sends what it sees over a WebSocket at /class/ws (the feed, described below); the
+// page lists the connections it keeps, newest first, each with its peer, how it ended, its
+// frames both ways as the kit's decoder reads them (in WebAssembly, as in the viewer), the
+// messages it posted and, when its bytes break the protocol, the server's diagnosis in words.
+// Clicking one shows all its kept bytes in the viewer's byte view.
+//
+// The feed, server -> page (JSON text messages):
+//   {type: "hello", stage, chat, max_connections, max_bytes, connections: [Conn...]}  on open
+//   {type: "update", connections: [Conn...]}   changed connections only, bytes as deltas
+//   {type: "dropped", ids: [...]}              connections the server no longer keeps
+//   {type: "bytes", id, in, out}               the answer to {type: "bytes", id} from the page
+// Conn: {id, peer, opened, closed, end, in_total, out_total, in_kept, out_kept, in_from, in,
+//        out_from, out, bytes_pending, posts, diagnosis: {mistake, what, hint} | null, error}
+// ("in" is client -> server; bytes are base64; with bytes_pending the deltas are left out and the
+// page asks for them when the connection is picked.)
+//
+// The page keeps at most the server's max_connections connections (and the one picked), so its
+// DOM stays bounded however long the class runs. Every text from the network reaches the
+// document through textContent (dom.js el()): a student's message is untrusted.
+
+import { loadCodec, kDefaultMaxMessageBytes } from './codec.js';
+import { ByteView } from './byte_view.js';
+import { Direction, el, formatClock, formatCount, hexBytes, plural, printableText, quote, quotePayload } from './dom.js';
+import { WireStream } from './wire.js';
+
+const kZoomKey = 'chatkit.viewer.zoom';  // shared with the viewer: one projector, one size
+const kFramesShown = 3;                  // client frames listed in a row; the rest are counted
+const kRetryMs = [1000, 2000, 5000, 10000];
+const kEmpty = new Uint8Array(0);
+
+// Short names of the server's diagnoses, for the row's headline; the server's own sentence
+// ("what") and hint follow it. An id the page does not know shows as itself, in words.
+const kMistakeNames = Object.freeze({
+  'little-endian-length': 'length prefix written little-endian',
+  'length-counts-characters': 'length counts characters, not bytes',
+  'length-as-text': 'length sent as text',
+  'count-as-binary': 'a count sent as a binary number',
+  'forgot-count': 'the count is missing',
+  'cut-short-in-length': 'closed in the middle of the length prefix',
+  'cut-short-in-payload': 'closed before the whole message',
+  'length-above-limit': 'length above the server’s limit',
+  'invalid-utf8': 'message is not valid UTF-8',
+  'extra-frames': 'more frames than the protocol allows',
+  'never-closed': 'sent its message but never closed',
+  'silent': 'connected and sent nothing',
+});
+
+// How a connection ended, as the page says it.
+const kEndTexts = Object.freeze({
+  'close': 'closed normally',
+  'reset': 'reset by the client',
+  'idle timeout': 'closed by the server: idle timeout',
+  'refused': 'refused: too many connections',
+  'protocol error': 'closed by the server: protocol error',
+  'server stopped': 'server stopped',
+});
+
+const $ = (id) => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`class view: the page has no #${id}`);
+  return node;
+};
+
+function mistakeName(id) {
+  return kMistakeNames[id] ?? String(id).replace(/-/g, ' ');
+}
+
+// base64 text -> bytes (atob is fast; the copy loop is the rest).
+function fromBase64(text) {
+  if (!text) return kEmpty;
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+// The feed's WebSocket address: the host that served this page, with the page's ?token=.
+function feedUrl() {
+  const token = new URLSearchParams(location.search).get('token');
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/class/ws${query}`;
+}
+
+function formatSeconds(ms) {
+  return ms < 10000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+// One connection to the chat port, as the feed describes it, with its kept bytes decoded by the
+// kit's FrameDecoder. Bytes arrive as deltas and are decoded when the page draws the row (a
+// connection dropped before that is never decoded).
+class ClassConnection {
+  constructor(codec, id) {
+    this.codec = codec;
+    this.id = id;
+    this.info = null;
+    this.dropped = false;     // the server no longer keeps it (only the one picked stays)
+    this.asked = false;       // a {type: "bytes"} request is on its way
+    this.reset();
+  }
+
+  // Forgets the bytes: a fresh pair of streams (and a fresh object for the byte view, which
+  // keeps its layout per object).
+  reset() {
+    this.dispose();
+    this.wire = { streams: null, status: 'open', startedAt: this.info?.opened ?? Date.now() };
+    this.pending = { c2s: [], s2c: [] };
+    this.have = { c2s: 0, s2c: 0 };
+    this.gap = false;
+  }
+
+  dispose() {
+    if (this.wire?.streams) {
+      this.wire.streams.c2s.dispose();
+      this.wire.streams.s2c.dispose();
+    }
+  }
+
+  get closed() {
+    return this.info.closed !== null && this.info.closed !== undefined;
+  }
+
+  get problem() {
+    const { diagnosis, error, end } = this.info;
+    return Boolean(diagnosis || error || (end && end !== 'close' && end !== 'server stopped'));
+  }
+
+  // Whether the page lacks kept bytes it could ask for.
+  get needsBytes() {
+    const info = this.info;
+    return this.gap || this.have.c2s < (info.in_kept ?? 0) || this.have.s2c < (info.out_kept ?? 0);
+  }
+
+  merge(conn) {
+    const first = this.info === null;
+    this.info = { ...this.info, ...conn };
+    if (first) this.wire.startedAt = conn.opened ?? Date.now();
+    this.wire.status = this.closed ? 'closed' : 'open';
+    if (!conn.bytes_pending) {
+      this.addDelta(Direction.clientToServer, conn.in_from, conn.in);
+      this.addDelta(Direction.serverToClient, conn.out_from, conn.out);
+    }
+  }
+
+  addDelta(direction, from, base64) {
+    if (!base64) return;
+    const bytes = fromBase64(base64);
+    const have = this.have[direction];
+    const start = Number.isInteger(from) ? from : have;
+    if (start > have) {
+      this.gap = true;  // bytes missing before these: ask for all of them when picked
+      return;
+    }
+    const fresh = start < have ? bytes.subarray(have - start) : bytes;
+    if (fresh.length === 0) return;
+    this.pending[direction].push({ bytes: fresh, time: Date.now() });
+    this.have[direction] += fresh.length;
+  }
+
+  // The answer to {type: "bytes"}: every kept byte, from offset 0.
+  replaceBytes(inBase64, outBase64) {
+    this.reset();
+    this.wire.startedAt = this.info.opened ?? Date.now();
+    this.wire.status = this.closed ? 'closed' : 'open';
+    this.addDelta(Direction.clientToServer, 0, inBase64);
+    this.addDelta(Direction.serverToClient, 0, outBase64);
+  }
+
+  // Feeds the bytes that arrived since the last call to the decoders.
+  decode() {
+    if (!this.wire.streams) {
+      this.wire.streams = {
+        c2s: new WireStream(this.codec, Direction.clientToServer, kDefaultMaxMessageBytes),
+        s2c: new WireStream(this.codec, Direction.serverToClient, kDefaultMaxMessageBytes),
+      };
+    }
+    for (const direction of [Direction.clientToServer, Direction.serverToClient]) {
+      const pending = this.pending[direction];
+      if (pending.length === 0) continue;
+      const stream = this.wire.streams[direction];
+      for (const { bytes, time } of pending) stream.append(bytes, time);
+      this.pending[direction] = [];
+    }
+    return this.wire.streams;
+  }
+}
+
+// --- What a row says -------------------------------------------------------------------------
+
+// A frame not (yet) complete, in words.
+function partialText(frame) {
+  if (frame.payloadLength === null) {
+    const got = frame.end - frame.start;
+    return `${got} of 4 length bytes (${hexBytes(frame.lengthBytes)})`;
+  }
+  const got = frame.end - frame.start - 4;
+  return `length ${formatCount(frame.payloadLength)}, ${got} of ${plural(frame.payloadLength, 'payload byte')}`;
+}
+
+// The client's frames in short: "→ “hello” (5 bytes)", at most kFramesShown of them.
+function clientLines(connection, stream, stage) {
+  const lines = [];
+  const { in_total: total = 0 } = connection.info;
+  for (const frame of stream.frames.slice(0, kFramesShown)) {
+    if (frame.status === 'done') {
+      const text = printableText(frame.message);
+      if (stage === 2 && text === 'history') {
+        lines.push('→ “history” (the history command)');
+      } else {
+        lines.push(`→ ${quotePayload(frame.message, 36)} (${plural(frame.message.length, 'byte')})`);
+      }
+    } else if (frame.status === 'failed') {
+      lines.push(`→ rejected: ${frame.errorText}`);
+    } else {
+      lines.push(`→ ${partialText(frame)}${connection.closed ? ': cut short' : ' …'}`);
+    }
+  }
+  if (stream.frames.length > kFramesShown) {
+    lines.push(`→ and ${plural(stream.frames.length - kFramesShown, 'more frame')}`);
+  }
+  const missing = total - stream.length;
+  if (missing > 0) {
+    lines.push(stream.length === 0 ? `→ ${plural(total, 'byte')} (click to load them)`
+                                   : `→ ${plural(missing, 'more byte')} not shown`);
+  } else if (total === 0 && connection.closed) {
+    lines.push('→ nothing');
+  }
+  return lines;
+}
+
+// The server's frames in short: "← count 3, 3 items", then an acknowledgement at stage 3.
+function serverLines(connection, stream, codec, stage) {
+  const lines = [];
+  const frames = stream.frames;
+  const { out_total: total = 0 } = connection.info;
+  if (frames.length > 0) {
+    const first = frames[0];
+    const count = stage >= 2 && first.status === 'done' ? codec.parseCount(first.message) : null;
+    if (count === null) {
+      lines.push(`← ${plural(frames.length, 'frame')}`);
+    } else {
+      let items = 0;
+      while (items < count && frames[1 + items]?.status === 'done') ++items;
+      lines.push(`← count ${formatCount(count)}, ${items === count ? plural(items, 'item')
+                                                                  : `${formatCount(items)} of ${plural(count, 'item')}`}`);
+      const ack = frames[1 + count];
+      if (stage === 3 && ack?.status === 'done') lines.push(`← acknowledged ${quote(ack.text ?? '', 36)}`);
+    }
+  }
+  const missing = total - stream.length;
+  if (missing > 0) {
+    lines.push(stream.length === 0 ? `← ${plural(total, 'byte')} (click to load them)`
+                                   : `← ${plural(missing, 'more byte')} not shown`);
+  }
+  return lines;
+}
+
+function endText(connection) {
+  const { end } = connection.info;
+  if (!connection.closed) return 'open';
+  return end ? (kEndTexts[end] ?? end) : 'closed';
+}
+
+function diagnosisBlock(diagnosis) {
+  return el('div', {
+    className: 'diagnosis',
+    dataset: { mistake: diagnosis.mistake },
+    children: [
+      el('strong', { className: 'mistake', text: mistakeName(diagnosis.mistake) }),
+      diagnosis.what ? el('span', { className: 'what', text: ` — ${diagnosis.what}` }) : null,
+      diagnosis.hint ? el('details', { className: 'hint', children: [
+        el('summary', { text: 'hint' }), el('span', { text: diagnosis.hint })] }) : null,
+    ],
+  });
+}
+
+function postsBlock(posts) {
+  if (!posts || posts.length === 0) return null;
+  return el('ul', {
+    className: 'posts',
+    attrs: { 'aria-label': 'posted' },
+    children: posts.map((post) => el('li', { className: 'post', text: quote(String(post), 60) })),
+  });
+}
+
+// --- The page --------------------------------------------------------------------------------
+
+class ClassView {
+  constructor(codec) {
+    this.codec = codec;
+    this.connections = new Map();  // id -> ClassConnection, in the order first seen
+    this.rows = new Map();         // id -> {li, signature}
+    this.dirty = new Set();
+    this.removed = new Set();
+    this.selected = null;
+    this.selection = null;         // {direction, frame} in the byte view
+    this.focus = null;
+    this.stage = 2;
+    this.maxConnections = 200;
+    this.maxSeenId = 0;
+    this.seen = 0;
+    this.diagnosed = new Set();
+    this.renderPending = false;
+    this.retry = 0;
+    this.everOpened = false;
+    this.filter = { c2s: true, s2c: true };
+    this.bytesPerRow = 16;
+
+    this.list = $('class-list');
+    this.byteView = $('byte-view');
+    this.bytes = new ByteView(this.byteView, {
+      chunkTitle: (chunk) => `bytes ${formatCount(chunk.start)}–${formatCount(chunk.start + chunk.bytes.length - 1)}`,
+      chunkRef: (index) => `part ${index + 1}`,
+    });
+    this.list.addEventListener('click', (event) => {
+      if (event.target.closest('details')) return;  // opening a hint is not picking the row
+      const row = event.target.closest('li.conn');
+      if (row) this.select(Number(row.dataset.id));
+    });
+    this.byteView.addEventListener('click', (event) => this.onByteViewClick(event));
+    $('only-problems').addEventListener('change', (event) => {
+      this.list.classList.toggle('only-problems', event.target.checked);
+      this.renderCaption();
+    });
+    for (const direction of Object.values(Direction)) {
+      const box = $(`show-${direction}`);
+      box.addEventListener('change', () => {
+        this.filter[direction] = box.checked;
+        this.scheduleRender();
+      });
+    }
+    this.setupZoom();
+    new ResizeObserver(() => this.fitRows()).observe(this.byteView);
+  }
+
+  // --- The feed ---
+
+  connect() {
+    const url = feedUrl();
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    let opened = false;
+    socket.addEventListener('open', () => {
+      opened = true;
+      this.everOpened = true;
+      this.retry = 0;
+      this.setFeedProblem(null);
+      document.documentElement.dataset.feed = 'open';
+    });
+    socket.addEventListener('message', (event) => this.onMessage(event.data));
+    socket.addEventListener('close', (event) => {
+      if (socket !== this.socket) return;
+      if (opened) {
+        this.setStatus(`live feed closed at ${formatClock(Date.now())}` +
+                       (event.reason ? ` (${event.reason})` : '') + ': reconnecting…', 'bad');
+        document.documentElement.dataset.feed = 'closed';
+        this.scheduleReconnect();
+      } else {
+        this.onRefused(url);
+      }
+    });
+  }
+
+  scheduleReconnect() {
+    const wait = kRetryMs[Math.min(this.retry, kRetryMs.length - 1)];
+    ++this.retry;
+    setTimeout(() => this.connect(), wait);
+  }
+
+  // The WebSocket never opened. A browser does not say why; a plain request to the same address
+  // gets the server's answer (403 and its reason when the token is missing or wrong).
+  async onRefused(url) {
+    document.documentElement.dataset.feed = 'refused';
+    const hasToken = new URLSearchParams(location.search).has('token');
+    let reason = '';
+    try {
+      const response = await fetch(url.replace(/^ws/, 'http'), { cache: 'no-store' });
+      const body = (await response.text()).trim().split('\n')[0].slice(0, 200);
+      reason = `HTTP ${response.status}${body ? `: ${body}` : ''}`;
+    } catch {
+      reason = 'the server did not answer';
+    }
+    const advice = hasToken
+        ? 'The token in this address is not the one chat-server printed: open the class view ' +
+          'address it printed, with its ?token=….'
+        : 'Beyond this machine the class view needs the token chat-server printed: open the ' +
+          'class view address it printed, with its ?token=….';
+    this.setFeedProblem(`The server refused the class view’s live feed (${reason}). ${advice}`);
+    this.setStatus('live feed refused', 'bad');
+    // Keep trying slowly when the feed has worked before (the server may be restarting).
+    if (this.everOpened) this.scheduleReconnect();
+  }
+
+  setFeedProblem(text) {
+    const box = $('feed-problem');
+    box.hidden = !text;
+    box.textContent = text ?? '';
+  }
+
+  setStatus(text, kind) {
+    const status = $('feed-status');
+    status.textContent = text;
+    status.className = `bridge ${kind ?? ''}`;
+  }
+
+  onMessage(data) {
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      console.warn('class view: a feed message that is not JSON', String(data).slice(0, 80));
+      return;
+    }
+    switch (message.type) {
+      case 'hello': this.onHello(message); break;
+      case 'update': this.onUpdate(message.connections ?? []); break;
+      case 'dropped': this.onDropped(message.ids ?? []); break;
+      case 'bytes': this.onBytes(message); break;
+      default: break;  // a newer server's message: nothing to do with it
+    }
+  }
+
+  onHello(hello) {
+    this.stage = hello.stage ?? this.stage;
+    if (Number.isInteger(hello.max_connections) && hello.max_connections > 0) {
+      this.maxConnections = hello.max_connections;
+    }
+    for (const connection of this.connections.values()) {
+      if (connection !== this.selected) connection.dispose();
+      this.removed.add(connection.id);
+    }
+    this.connections.clear();
+    if (this.selected) this.selected.dropped = true;
+    this.setStatus(`chat server ${hello.chat ?? '?'} · stage ${this.stage} · the last ` +
+                   `${plural(this.maxConnections, 'connection')} kept`, 'ok');
+    this.onUpdate(hello.connections ?? []);
+  }
+
+  onUpdate(conns) {
+    for (const conn of conns) {
+      if (!Number.isInteger(conn?.id)) continue;
+      let connection = this.connections.get(conn.id);
+      if (!connection) {
+        if (this.selected?.id === conn.id) {
+          connection = this.selected;
+          connection.dropped = false;
+        } else {
+          connection = new ClassConnection(this.codec, conn.id);
+        }
+        this.connections.set(conn.id, connection);
+        this.removed.delete(conn.id);
+        if (conn.id > this.maxSeenId) {
+          this.maxSeenId = conn.id;
+          ++this.seen;
+        }
+      }
+      connection.merge(conn);
+      if (conn.diagnosis) this.diagnosed.add(conn.id);
+      this.dirty.add(conn.id);
+      if (connection === this.selected && connection.needsBytes) this.askBytes(connection);
+    }
+    // The page keeps at most what the server keeps: the oldest go first (never the one picked).
+    for (const [id, connection] of this.connections) {
+      if (this.connections.size <= this.maxConnections) break;
+      this.forget(id, connection);
+    }
+    this.scheduleRender();
+  }
+
+  onDropped(ids) {
+    for (const id of ids) {
+      const connection = this.connections.get(id);
+      if (connection) this.forget(id, connection);
+    }
+    this.scheduleRender();
+  }
+
+  forget(id, connection) {
+    this.connections.delete(id);
+    this.dirty.delete(id);
+    this.removed.add(id);
+    if (connection === this.selected) connection.dropped = true;
+    else connection.dispose();
+  }
+
+  onBytes(message) {
+    const connection = this.selected?.id === message.id ? this.selected : this.connections.get(message.id);
+    if (!connection) return;
+    connection.asked = false;
+    connection.replaceBytes(message.in, message.out);
+    this.selection = null;
+    this.focus = null;
+    this.dirty.add(connection.id);
+    this.scheduleRender();
+  }
+
+  askBytes(connection) {
+    if (connection.asked || this.socket?.readyState !== WebSocket.OPEN) return;
+    connection.asked = true;
+    this.socket.send(JSON.stringify({ type: 'bytes', id: connection.id }));
+  }
+
+  select(id) {
+    const connection = this.connections.get(id);
+    if (!connection) return;
+    const previous = this.selected;
+    if (previous && previous !== connection && previous.dropped) previous.dispose();
+    this.selected = connection;
+    this.selection = null;
+    this.focus = null;
+    if (connection.info.bytes_pending || connection.needsBytes) this.askBytes(connection);
+    if (previous) this.dirty.add(previous.id);
+    this.dirty.add(id);
+    this.scheduleRender();
+  }
+
+  onByteViewClick(event) {
+    if (!this.selected?.wire.streams) return;
+    const note = event.target.closest('[data-note-frame]');
+    if (note) {
+      this.selection = { direction: note.dataset.dir, frame: Number(note.dataset.noteFrame) };
+      this.focus = null;
+      this.scheduleRender();
+      return;
+    }
+    const cell = event.target.closest('[data-off]');
+    if (!cell) return;
+    const direction = cell.dataset.dir;
+    const offset = Number(cell.dataset.off);
+    const frame = this.selected.wire.streams[direction].frameAt(offset);
+    this.selection = frame ? { direction, frame: frame.index } : null;
+    this.focus = { direction, offset };
+    this.scheduleRender();
+  }
+
+  // --- Drawing ---
+
+  scheduleRender() {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    requestAnimationFrame(() => {
+      this.renderPending = false;
+      this.render();
+    });
+  }
+
+  render() {
+    for (const id of this.removed) {
+      this.rows.get(id)?.li.remove();
+      this.rows.delete(id);
+    }
+    this.removed.clear();
+    const fresh = [];
+    for (const id of this.dirty) {
+      const connection = this.connections.get(id);
+      if (!connection) continue;
+      connection.decode();
+      const row = this.rows.get(id);
+      const signature = this.signature(connection);
+      if (row && row.signature === signature) continue;
+      const li = this.row(connection);
+      if (row) {
+        row.li.replaceWith(li);
+        row.li = li;
+        row.signature = signature;
+      } else {
+        this.rows.set(id, { li, signature });
+        fresh.push(connection.id);
+      }
+    }
+    this.dirty.clear();
+    // Newest first: a new id is (nearly always) above every row shown.
+    fresh.sort((a, b) => a - b);
+    for (const id of fresh) {
+      const li = this.rows.get(id).li;
+      let before = this.list.firstElementChild;
+      while (before && Number(before.dataset.id) > id) before = before.nextElementSibling;
+      this.list.insertBefore(li, before);
+    }
+    this.renderCounters();
+    this.renderDetail();
+  }
+
+  // What a row shows depends on these; the row is rebuilt only when one changed.
+  signature(connection) {
+    const info = connection.info;
+    const streams = connection.wire.streams;
+    return JSON.stringify([
+      info.closed, info.end, info.in_total, info.out_total, info.posts, info.diagnosis, info.error,
+      streams.c2s.length, streams.s2c.length, streams.c2s.frames.length, streams.s2c.frames.length,
+      streams.c2s.failure !== null, connection === this.selected, connection.dropped,
+    ]);
+  }
+
+  row(connection) {
+    const info = connection.info;
+    const streams = connection.wire.streams;
+    const closed = connection.closed;
+    const state = closed ? (info.end ?? 'closed') : 'open';
+    const classes = ['conn', closed ? 'closed' : 'open'];
+    if (connection.problem) classes.push('problem');
+    if (info.diagnosis) classes.push('diagnosed');
+    const when = closed && Number.isFinite(info.closed) && Number.isFinite(info.opened)
+        ? `${formatClock(info.opened)} · ${formatSeconds(info.closed - info.opened)}`
+        : formatClock(info.opened ?? Date.now());
+    const pick = el('button', {
+      className: 'pick',
+      text: `#${connection.id}`,
+      attrs: {
+        type: 'button', 'aria-pressed': connection === this.selected ? 'true' : 'false',
+        'aria-label': `show the bytes of connection #${connection.id} from ${info.peer ?? 'an unknown peer'}`,
+      },
+    });
+    const frames = [
+      ...clientLines(connection, streams.c2s, this.stage).map((text) => el('li', { className: 'c2s', text })),
+      ...serverLines(connection, streams.s2c, this.codec, this.stage).map((text) => el('li', { className: 's2c', text })),
+    ];
+    return el('li', {
+      className: classes.join(' '),
+      dataset: { id: connection.id, end: state, mistake: info.diagnosis?.mistake ?? '' },
+      attrs: connection === this.selected ? { 'aria-current': 'true' } : {},
+      children: [
+        el('div', { className: 'conn-head', children: [
+          pick,
+          el('span', { className: 'peer', text: info.peer ?? '?' }),
+          el('span', { className: 'when', text: when }),
+          el('span', { className: `end end-${state.replace(/\s+/g, '-')}`, text: endText(connection) }),
+        ] }),
+        frames.length > 0 ? el('ul', { className: 'frames', children: frames }) : null,
+        postsBlock(info.posts),
+        info.diagnosis ? diagnosisBlock(info.diagnosis) : null,
+        info.error ? el('p', { className: 'conn-error', text: info.error }) : null,
+      ],
+    });
+  }
+
+  renderCounters() {
+    let open = 0;
+    for (const connection of this.connections.values()) if (!connection.closed) ++open;
+    const set = (id, value) => {
+      const text = formatCount(value);
+      if ($(id).textContent !== text) $(id).textContent = text;
+    };
+    set('count-open', open);
+    set('count-seen', this.seen);
+    set('count-diagnosed', this.diagnosed.size);
+    $('list-empty').hidden = this.connections.size > 0;
+    this.renderCaption();
+  }
+
+  renderCaption() {
+    let problems = 0;
+    for (const connection of this.connections.values()) if (connection.problem) ++problems;
+    const only = $('only-problems').checked;
+    const text = `${plural(this.connections.size, 'connection')} shown` +
+                 (only ? ` (${formatCount(problems)} with a problem)` : '');
+    if ($('list-caption').textContent !== text) $('list-caption').textContent = text;
+  }
+
+  renderDetail() {
+    const connection = this.selected;
+    const facts = $('detail-facts');
+    if (!connection) {
+      this.bytes.render(null, {});
+      return;
+    }
+    const info = connection.info;
+    const key = JSON.stringify([connection.id, info, connection.dropped, connection.have, connection.asked]);
+    if (key !== this.detailKey) {
+      this.detailKey = key;
+      const kept = (total, kept) => (kept < total ? `${formatCount(kept)} of ${plural(total, 'byte')} kept`
+                                                  : plural(total, 'byte'));
+      const parts = [
+        el('h3', { text: `#${connection.id} · ${info.peer ?? '?'}` }),
+        el('p', { className: 'detail-line', text:
+          `opened ${formatClock(info.opened)}` +
+          (connection.closed ? ` · ${endText(connection)} at ${formatClock(info.closed)}` : ' · open') +
+          ` · → ${kept(info.in_total ?? 0, info.in_kept ?? 0)} · ← ${kept(info.out_total ?? 0, info.out_kept ?? 0)}` }),
+        info.diagnosis ? diagnosisBlock(info.diagnosis) : null,
+        info.error ? el('p', { className: 'conn-error', text: info.error }) : null,
+        connection.asked ? el('p', { className: 'detail-note', text: 'asking the server for the bytes…' }) : null,
+        connection.dropped ? el('p', { className: 'detail-note',
+                                       text: 'no longer kept by the server: shown as it was' }) : null,
+      ];
+      facts.replaceChildren(...parts.filter(Boolean));
+      // The hint of the connection picked is shown open: this is where a class reads it.
+      facts.querySelector('details')?.setAttribute('open', '');
+    }
+    connection.decode();
+    this.bytes.render(connection.wire, {
+      filter: this.filter, selection: this.selection, focus: this.focus, step: null,
+      bytesPerRow: this.bytesPerRow,
+    });
+  }
+
+  setupZoom() {
+    let zoom = Number(localStorage.getItem(kZoomKey)) || 1;
+    const apply = () => {
+      zoom = Math.min(2, Math.max(0.6, Math.round(zoom * 10) / 10));
+      document.documentElement.style.setProperty('--zoom', String(zoom));
+      localStorage.setItem(kZoomKey, String(zoom));
+      this.bytes.remeasure();
+      this.fitRows();
+      this.scheduleRender();
+    };
+    $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
+    $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
+    apply();
+  }
+
+  // 16 bytes a row when they fit, else 8 (as in the viewer).
+  fitRows() {
+    const probe = el('span', { text: '0'.repeat(10) });
+    probe.style.setProperty('visibility', 'hidden');
+    probe.style.setProperty('position', 'absolute');
+    this.byteView.append(probe);
+    const charWidth = probe.getBoundingClientRect().width / 10 || 12;
+    probe.remove();
+    const perRow = this.byteView.clientWidth / charWidth >= 5.5 + 16 * 4 + 4 ? 16 : 8;
+    if (perRow !== this.bytesPerRow) {
+      this.bytesPerRow = perRow;
+      this.scheduleRender();
+    }
+  }
+}
+
+function showFatal(error) {
+  const box = el('div', { className: 'fatal', attrs: { role: 'alert' }, children: [
+    el('strong', { text: 'The class view could not start. ' }),
+    el('span', { text: error instanceof Error ? error.message : String(error) }),
+  ] });
+  document.body.prepend(box);
+}
+
+async function main() {
+  try {
+    const codec = await loadCodec(globalThis.ChatkitWasm);
+    const view = new ClassView(codec);
+    view.setStatus('connecting to the live feed…');
+    view.connect();
+    document.documentElement.dataset.classView = 'ready';
+  } catch (error) {
+    showFatal(error);
+    throw error;
+  }
+}
+
+main();
