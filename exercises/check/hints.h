@@ -4,7 +4,9 @@
 // the first frame that differs and says which mistake produces exactly those bytes: the length in
 // host byte order (little-endian), a length that counts characters instead of UTF-8 bytes, the
 // count sent as a binary number, the count forgotten, the length sent as text, or the bytes
-// ending early (a program that closed before it was done).
+// ending early (a program that closed before it was done). The recognisers are the kit's
+// (kit/diagnostics/mistakes.h: diagnose_frame), shared with the server's class view; this file
+// words their findings for the checks' reports.
 #ifndef CHATKIT_EXERCISES_CHECK_HINTS_H_
 #define CHATKIT_EXERCISES_CHECK_HINTS_H_
 
@@ -12,16 +14,21 @@
 #include <string_view>
 #include <vector>
 
+#include "kit/diagnostics/mistake_hints.h"
+
 namespace chatkit::exercises {
 
-// The teaching texts, also used directly by checks that recognise a mistake another way.
-extern const char* const kHintByteOrder;
-extern const char* const kHintCharacters;
-extern const char* const kHintCountAsBinary;
-extern const char* const kHintForgotCount;
-extern const char* const kHintLengthAsText;
-extern const char* const kHintReassemble;
-extern const char* const kHintNeverAnsweringPeer;
+// The teaching texts, also used directly by checks that recognise a mistake another way. The
+// kit holds them (kit/diagnostics/mistake_hints.h), so that the server's class view teaches with
+// the same words.
+using chatkit::kHintByteOrder;
+using chatkit::kHintCharacters;
+using chatkit::kHintCountAsBinary;
+using chatkit::kHintForgotCount;
+using chatkit::kHintLengthAsText;
+using chatkit::kHintNeverAnsweringPeer;
+using chatkit::kHintReassemble;
+// The check programs' own: a program under test that does not say where it listens.
 extern const char* const kHintFlushListening;
 
 // `first` and then `next`, two parts of one hint: a space between them, and `next` starting with
