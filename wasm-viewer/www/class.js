@@ -26,7 +26,7 @@ import { WireStream } from './wire.js';
 
 const kZoomKey = 'chatkit.viewer.zoom';  // shared with the viewer: one projector, one size
 const kFramesShown = 3;                  // client frames listed in a row; the rest are counted
-const kRetryMs = [1000, 2000, 5000, 10000];
+const kRetryMs = [500, 1000, 2000, 5000];
 const kEmpty = new Uint8Array(0);
 
 // Short names of the server's diagnoses, for the row's headline; the server's own sentence
@@ -44,6 +44,9 @@ const kMistakeNames = Object.freeze({
   'extra-frames': 'more frames than the protocol allows',
   'never-closed': 'sent its message but never closed',
   'silent': 'connected and sent nothing',
+  'non-digit-count': 'a count that is not decimal digits',
+  'missing-items': 'fewer items than the count said',
+  'different-text': 'other text than expected',
 });
 
 // How a connection ended, as the page says it.
@@ -90,8 +93,9 @@ function formatSeconds(ms) {
 // kit's FrameDecoder. Bytes arrive as deltas and are decoded when the page draws the row (a
 // connection dropped before that is never decoded).
 class ClassConnection {
-  constructor(codec, id) {
+  constructor(codec, id, maxMessageBytes) {
     this.codec = codec;
+    this.maxMessageBytes = maxMessageBytes;
     this.id = id;
     this.info = null;
     this.dropped = false;     // the server no longer keeps it (only the one picked stays)
@@ -170,8 +174,8 @@ class ClassConnection {
   decode() {
     if (!this.wire.streams) {
       this.wire.streams = {
-        c2s: new WireStream(this.codec, Direction.clientToServer, kDefaultMaxMessageBytes),
-        s2c: new WireStream(this.codec, Direction.serverToClient, kDefaultMaxMessageBytes),
+        c2s: new WireStream(this.codec, Direction.clientToServer, this.maxMessageBytes),
+        s2c: new WireStream(this.codec, Direction.serverToClient, this.maxMessageBytes),
       };
     }
     for (const direction of [Direction.clientToServer, Direction.serverToClient]) {
@@ -297,6 +301,7 @@ class ClassView {
     this.focus = null;
     this.stage = 2;
     this.maxConnections = 200;
+    this.maxMessageBytes = kDefaultMaxMessageBytes;  // the server's, from its hello
     this.maxSeenId = 0;
     this.seen = 0;
     this.diagnosed = new Set();
@@ -368,26 +373,34 @@ class ClassView {
   }
 
   // The WebSocket never opened. A browser does not say why; a plain request to the same address
-  // gets the server's answer (403 and its reason when the token is missing or wrong).
+  // gets the server's answer (403 and its reason when the token is missing or wrong). A page
+  // whose feed worked before keeps trying: the server may be restarting.
   async onRefused(url) {
-    document.documentElement.dataset.feed = 'refused';
-    const hasToken = new URLSearchParams(location.search).has('token');
-    let reason = '';
+    let status = 0;
+    let body = '';
     try {
       const response = await fetch(url.replace(/^ws/, 'http'), { cache: 'no-store' });
-      const body = (await response.text()).trim().split('\n')[0].slice(0, 200);
-      reason = `HTTP ${response.status}${body ? `: ${body}` : ''}`;
+      status = response.status;
+      body = (await response.text()).replace(/\s+/g, ' ').replace(/^\d{3} [A-Za-z ]+? (?=[a-z])/, '').trim();
     } catch {
-      reason = 'the server did not answer';
+      status = 0;
     }
-    const advice = hasToken
-        ? 'The token in this address is not the one chat-server printed: open the class view ' +
-          'address it printed, with its ?token=….'
-        : 'Beyond this machine the class view needs the token chat-server printed: open the ' +
-          'class view address it printed, with its ?token=….';
-    this.setFeedProblem(`The server refused the class view’s live feed (${reason}). ${advice}`);
-    this.setStatus('live feed refused', 'bad');
-    // Keep trying slowly when the feed has worked before (the server may be restarting).
+    if (status === 0) {
+      document.documentElement.dataset.feed = 'unreachable';
+      this.setFeedProblem(`The live feed is gone: chat-server does not answer at ${location.host} ` +
+                          '(stopped?). The list shows what it last said; the page keeps trying.');
+      this.setStatus('live feed: the server does not answer', 'bad');
+    } else {
+      document.documentElement.dataset.feed = 'refused';
+      const hasToken = new URLSearchParams(location.search).has('token');
+      const advice = status !== 403 ? ''
+          : hasToken ? ' The token in this address is not the one chat-server printed (was it restarted?): ' +
+                       'open the address on its “class view at …” line.'
+                     : ' Open the address on chat-server’s “class view at …” line, which ends in ?token=….';
+      this.setFeedProblem(`The server refused the class view’s live feed (HTTP ${status}` +
+                          `${body ? `: ${body.slice(0, 200)}` : ''}).${advice}`);
+      this.setStatus(`live feed refused (HTTP ${status})`, 'bad');
+    }
     if (this.everOpened) this.scheduleReconnect();
   }
 
@@ -425,6 +438,9 @@ class ClassView {
     if (Number.isInteger(hello.max_connections) && hello.max_connections > 0) {
       this.maxConnections = hello.max_connections;
     }
+    if (Number.isInteger(hello.max_message_bytes) && hello.max_message_bytes > 0) {
+      this.maxMessageBytes = hello.max_message_bytes;
+    }
     for (const connection of this.connections.values()) {
       if (connection !== this.selected) connection.dispose();
       this.removed.add(connection.id);
@@ -445,7 +461,7 @@ class ClassView {
           connection = this.selected;
           connection.dropped = false;
         } else {
-          connection = new ClassConnection(this.codec, conn.id);
+          connection = new ClassConnection(this.codec, conn.id, this.maxMessageBytes);
         }
         this.connections.set(conn.id, connection);
         this.removed.delete(conn.id);
@@ -471,11 +487,16 @@ class ClassView {
     for (const id of ids) {
       const connection = this.connections.get(id);
       if (connection) this.forget(id, connection);
+      if (this.selected?.id === id) {  // also the answer to a request for one already dropped
+        this.selected.asked = false;
+        this.selected.dropped = true;
+      }
     }
     this.scheduleRender();
   }
 
   forget(id, connection) {
+    connection.asked = false;  // the server answers a request for a dropped one with "dropped"
     this.connections.delete(id);
     this.dirty.delete(id);
     this.removed.add(id);
