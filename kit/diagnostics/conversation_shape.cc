@@ -141,22 +141,24 @@ Diagnosis ConversationShape::on_first_count(std::string_view bytes, const WalkFr
 
 Diagnosis ConversationShape::extra(std::string_view bytes, std::size_t offset) const {
   const std::string_view rest = bytes.substr(offset);
-  const std::string more =
-      grouped(rest.size()) + (rest.size() == 1 ? " byte (" : " bytes (") + hex_bytes(rest) + ")";
+  const std::string count = grouped(rest.size()) + (rest.size() == 1 ? " byte" : " bytes");
+  const std::string shown = " (" + hex_bytes(rest) + ")";
   if (sender_ == Sender::kClient) {
-    return make(
-        Mistake::kExtraFrames, offset,
-        "after its one frame (" + grouped(offset) + " bytes) the client sent " + more + " more",
-        kHintExtraFrames);
+    return make(Mistake::kExtraFrames, offset,
+                "after its one frame (" + grouped(offset) + " bytes) the client sent " +
+                    grouped(rest.size()) + " more" + (rest.size() == 1 ? " byte" : " bytes") +
+                    shown,
+                kHintExtraFrames);
   }
   if (stage_ == Stage::kSendOnly) {
     return make(Mistake::kExtraFrames, offset,
-                "a stage-1 server sends nothing, but " + more + " came", nullptr);
+                "a stage-1 server sends nothing, but " + count + shown + " came", nullptr);
   }
   return make(Mistake::kExtraFrames, offset,
               std::string("after the history") +
                   (stage_ == Stage::kPersisted ? " and the acknowledgement" : "") +
-                  " the server sent " + more + " more",
+                  " the server sent " + grouped(rest.size()) + " more" +
+                  (rest.size() == 1 ? " byte" : " bytes") + shown,
               nullptr);
 }
 

@@ -211,8 +211,12 @@ std::optional<Diagnosis> explain(const Context& c) {
 
 Diagnosis diagnose_stream(std::string_view bytes, Sender sender, Stage stage, StreamEnd end,
                           bool complete, std::uint32_t max_message_bytes) {
+  // A partial frame is no mistake of the sender while more may come, when the bytes were not all
+  // kept, when the server ended the connection for reasons of its own, and for a server's bytes
+  // at the idle timeout: a server that stops mid-history there waits for its client to read.
   const bool may_continue = !complete || end == StreamEnd::kOpen ||
-                            end == StreamEnd::kServerStopped || end == StreamEnd::kRefused;
+                            end == StreamEnd::kServerStopped || end == StreamEnd::kRefused ||
+                            (sender == Sender::kServer && end == StreamEnd::kIdleTimeout);
   const Context c{bytes, sender, stage, end, complete, max_message_bytes, may_continue};
   const Reading right = follow(c, LengthReading::kBigEndian, ConversationShape(sender, stage), 0);
   if (right.correct) return right.diagnosis;
