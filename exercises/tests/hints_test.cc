@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,65 @@ TEST(Hints, MessagesThatAreNoHistoryGetNoClientVerdict) {
   // Not a history (first_is_count false): the client's view of a history does not apply.
   const std::string hint = explain_frames({"Hi"}, false, frames({"Ho"}), &frame);
   EXPECT_EQ(hint.find("A client of stage"), std::string::npos) << hint;
+}
+
+// Issue 15: the recognisers moved to the kit (kit/diagnostics/mistakes.h); the checks' words for
+// each of their findings stay exactly as they were.
+std::string length_bytes(std::uint32_t n, bool little_endian) {
+  std::string bytes(4, '\0');
+  for (int i = 0; i < 4; ++i) {
+    const int shift = little_endian ? 8 * i : 24 - 8 * i;
+    bytes[static_cast<std::size_t>(i)] = static_cast<char>((n >> shift) & 0xFF);
+  }
+  return bytes;
+}
+
+TEST(Hints, EachFrameMistakeKeepsItsWords) {
+  set_stage(1);
+  std::size_t frame = 99;
+  EXPECT_EQ(kHintByteOrder, explain_frames({"Hi"}, false, length_bytes(2, true) + "Hi", &frame));
+  EXPECT_EQ(0u, frame);
+  EXPECT_EQ(kHintCharacters,
+            explain_frames({"h\xc3\xa9llo"}, false, length_bytes(5, false) + "h\xc3\xa9llo"));
+  EXPECT_EQ(kHintLengthAsText, explain_frames({"Hi"}, false, "0002Hi"));
+  EXPECT_EQ("the bytes end in the middle of a length prefix.",
+            explain_frames({"Hi"}, false, std::string("\0\0", 2)));
+  EXPECT_EQ("the bytes end in the middle of the payload.",
+            explain_frames({"Hi", "hello"}, false, frames({"Hi"}) + length_bytes(5, false) + "he",
+                           &frame));
+  EXPECT_EQ(1u, frame);
+  EXPECT_EQ("the length is right but the text differs.",
+            explain_frames({"Hi"}, false, frames({"Ho"})));
+  EXPECT_EQ("more bytes came after the last expected frame.",
+            explain_frames({"Hi"}, false, frames({"Hi", "Ho"}), &frame));
+  EXPECT_EQ(1u, frame);
+  EXPECT_EQ("", explain_frames({"Hi"}, false, "", &frame));
+  EXPECT_EQ("", explain_frames({"Hi"}, false, frames({"Hello"})));
+}
+
+TEST(Hints, EachCountMistakeKeepsItsWords) {
+  set_stage(2);
+  const auto starts_with = [](const std::string& text, const std::string& start) {
+    return text.compare(0, start.size(), start) == 0;
+  };
+  const std::string binary = length_bytes(4, false) + length_bytes(2, false) + frames({"a", "b"});
+  const std::string hint = explain_frames({"2", "a", "b"}, true, binary);
+  EXPECT_TRUE(starts_with(hint, kHintCountAsBinary)) << hint;
+  const std::string forgot = explain_frames({"2", "a", "b"}, true, frames({"a", "b"}));
+  EXPECT_TRUE(starts_with(forgot, kHintForgotCount)) << forgot;
+  const std::string digits = explain_frames({"2", "a", "b"}, true, frames({"x", "a", "b"}));
+  EXPECT_TRUE(starts_with(digits,
+                          "the count frame must hold only decimal digits, like \"2\". The first "
+                          "frame must be the count of history items"))
+      << digits;
+}
+
+TEST(Hints, TheTeachingTextsAreTheKits) {
+  EXPECT_EQ(chatkit::kHintByteOrder, kHintByteOrder);
+  EXPECT_EQ(chatkit::kHintReassemble, kHintReassemble);
+  EXPECT_EQ(0, std::string(kHintLengthAsText)
+                   .compare("the length was sent as text (ASCII digits). It must be 4 binary "
+                            "bytes, big-endian: \"Hi\" is 00 00 00 02 48 69."));
 }
 
 }  // namespace
