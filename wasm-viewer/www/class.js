@@ -27,6 +27,7 @@ import { WireStream } from './wire.js';
 const kZoomKey = 'chatkit.viewer.zoom';  // shared with the viewer: one projector, one size
 const kFramesShown = 3;                  // client frames listed in a row; the rest are counted
 const kRetryMs = [500, 1000, 2000, 5000];
+const kListIntervalMs = 200;             // the feed's changes are drawn at most this often
 const kEmpty = new Uint8Array(0);
 
 // Short names of the server's diagnoses, for the row's headline; the server's own sentence
@@ -76,6 +77,12 @@ function fromBase64(text) {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; ++i) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+// The number of bytes `text` (base64, padded) stands for, without decoding it.
+function base64ByteLength(text) {
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - padding;
 }
 
 // The feed's WebSocket address: the host that served this page, with the page's ?token=.
@@ -146,19 +153,20 @@ class ClassConnection {
     }
   }
 
+  // Takes kept bytes [from, from + n) of `direction` as base64; they are decoded only when the
+  // row is drawn (under load most connections are dropped before that).
   addDelta(direction, from, base64) {
     if (!base64) return;
-    const bytes = fromBase64(base64);
+    const size = base64ByteLength(base64);
     const have = this.have[direction];
     const start = Number.isInteger(from) ? from : have;
     if (start > have) {
       this.gap = true;  // bytes missing before these: ask for all of them when picked
       return;
     }
-    const fresh = start < have ? bytes.subarray(have - start) : bytes;
-    if (fresh.length === 0) return;
-    this.pending[direction].push({ bytes: fresh, time: Date.now() });
-    this.have[direction] += fresh.length;
+    if (start + size <= have) return;
+    this.pending[direction].push({ base64, skip: have - start, time: Date.now() });
+    this.have[direction] = start + size;
   }
 
   // The answer to {type: "bytes"}: every kept byte, from offset 0.
@@ -182,7 +190,10 @@ class ClassConnection {
       const pending = this.pending[direction];
       if (pending.length === 0) continue;
       const stream = this.wire.streams[direction];
-      for (const { bytes, time } of pending) stream.append(bytes, time);
+      for (const { base64, skip, time } of pending) {
+        const bytes = fromBase64(base64);
+        stream.append(skip > 0 ? bytes.subarray(skip) : bytes, time);
+      }
       this.pending[direction] = [];
     }
     return this.wire.streams;
@@ -306,12 +317,28 @@ class ClassView {
     this.seen = 0;
     this.diagnosed = new Set();
     this.renderPending = false;
+    this.renderTimer = null;
+    this.lastRender = -Infinity;
     this.retry = 0;
     this.everOpened = false;
     this.filter = { c2s: true, s2c: true };
     this.bytesPerRow = 16;
 
     this.list = $('class-list');
+    // Rows within three screens of the view are drawn in full (updateRow()).
+    this.near = new Set();
+    this.observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const id = Number(entry.target.dataset.id);
+        if (!entry.isIntersecting) {
+          this.near.delete(id);
+          continue;
+        }
+        this.near.add(id);
+        if (this.rows.get(id)?.signature === null) this.dirty.add(id);
+      }
+      if (this.dirty.size > 0) this.scheduleRender(true);
+    }, { root: this.list, rootMargin: '300% 0px' });
     this.byteView = $('byte-view');
     this.bytes = new ByteView(this.byteView, {
       chunkTitle: (chunk) => `bytes ${formatCount(chunk.start)}–${formatCount(chunk.start + chunk.bytes.length - 1)}`,
@@ -331,7 +358,7 @@ class ClassView {
       const box = $(`show-${direction}`);
       box.addEventListener('change', () => {
         this.filter[direction] = box.checked;
-        this.scheduleRender();
+        this.scheduleRender(true);
       });
     }
     this.setupZoom();
@@ -453,10 +480,25 @@ class ClassView {
   }
 
   onUpdate(conns) {
+    // Under load an update can bring more new connections than the page keeps: those that would
+    // be dropped at once are only counted.
+    let skip = 0;
+    let fresh = 0;
+    for (const conn of conns) if (!this.connections.has(conn?.id)) ++fresh;
+    if (fresh > this.maxConnections) skip = fresh - this.maxConnections;
     for (const conn of conns) {
       if (!Number.isInteger(conn?.id)) continue;
       let connection = this.connections.get(conn.id);
       if (!connection) {
+        if (conn.id > this.maxSeenId) {
+          this.maxSeenId = conn.id;
+          ++this.seen;
+        }
+        if (conn.diagnosis) this.diagnosed.add(conn.id);
+        if (skip > 0 && this.selected?.id !== conn.id) {
+          --skip;
+          continue;
+        }
         if (this.selected?.id === conn.id) {
           connection = this.selected;
           connection.dropped = false;
@@ -465,10 +507,6 @@ class ClassView {
         }
         this.connections.set(conn.id, connection);
         this.removed.delete(conn.id);
-        if (conn.id > this.maxSeenId) {
-          this.maxSeenId = conn.id;
-          ++this.seen;
-        }
       }
       connection.merge(conn);
       if (conn.diagnosis) this.diagnosed.add(conn.id);
@@ -512,7 +550,7 @@ class ClassView {
     this.selection = null;
     this.focus = null;
     this.dirty.add(connection.id);
-    this.scheduleRender();
+    this.scheduleRender(true);
   }
 
   askBytes(connection) {
@@ -532,7 +570,7 @@ class ClassView {
     if (connection.info.bytes_pending || connection.needsBytes) this.askBytes(connection);
     if (previous) this.dirty.add(previous.id);
     this.dirty.add(id);
-    this.scheduleRender();
+    this.scheduleRender(true);
   }
 
   onByteViewClick(event) {
@@ -541,7 +579,7 @@ class ClassView {
     if (note) {
       this.selection = { direction: note.dataset.dir, frame: Number(note.dataset.noteFrame) };
       this.focus = null;
-      this.scheduleRender();
+      this.scheduleRender(true);
       return;
     }
     const cell = event.target.closest('[data-off]');
@@ -551,43 +589,61 @@ class ClassView {
     const frame = this.selected.wire.streams[direction].frameAt(offset);
     this.selection = frame ? { direction, frame: frame.index } : null;
     this.focus = { direction, offset };
-    this.scheduleRender();
+    this.scheduleRender(true);
   }
 
   // --- Drawing ---
 
-  scheduleRender() {
+  // Draws at the next animation frame; what the feed changed, at most every kListIntervalMs
+  // (a class making thousands of connections a second would otherwise have the page redraw
+  // its list 60 times a second, taking the CPU the server needs). `urgent`: the user did
+  // something, draw now.
+  scheduleRender(urgent = false) {
+    if (urgent && this.renderTimer !== null) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+      this.renderPending = false;
+    }
     if (this.renderPending) return;
     this.renderPending = true;
-    requestAnimationFrame(() => {
+    const draw = () => requestAnimationFrame(() => {
       this.renderPending = false;
+      this.lastRender = performance.now();
       this.render();
     });
+    const wait = urgent ? 0 : this.lastRender + kListIntervalMs - performance.now();
+    if (wait <= 0) {
+      draw();
+      return;
+    }
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = null;
+      draw();
+    }, wait);
   }
 
   render() {
     for (const id of this.removed) {
-      this.rows.get(id)?.li.remove();
+      const row = this.rows.get(id);
+      if (row) {
+        this.observer.unobserve(row.li);
+        row.li.remove();
+      }
       this.rows.delete(id);
+      this.near.delete(id);
     }
     this.removed.clear();
     const fresh = [];
     for (const id of this.dirty) {
       const connection = this.connections.get(id);
       if (!connection) continue;
-      connection.decode();
-      const row = this.rows.get(id);
-      const signature = this.signature(connection);
-      if (row && row.signature === signature) continue;
-      const li = this.row(connection);
-      if (row) {
-        row.li.replaceWith(li);
-        row.li = li;
-        row.signature = signature;
-      } else {
-        this.rows.set(id, { li, signature });
-        fresh.push(connection.id);
+      let row = this.rows.get(id);
+      if (!row) {
+        row = { li: el('li'), signature: null };
+        this.rows.set(id, row);
+        fresh.push(id);
       }
+      this.updateRow(row, connection);
     }
     this.dirty.clear();
     // Newest first: a new id is (nearly always) above every row shown.
@@ -597,12 +653,42 @@ class ClassView {
       let before = this.list.firstElementChild;
       while (before && Number(before.dataset.id) > id) before = before.nextElementSibling;
       this.list.insertBefore(li, before);
+      this.observer.observe(li);
     }
     this.renderCounters();
     this.renderDetail();
   }
 
-  // What a row shows depends on these; the row is rebuilt only when one changed.
+  // A row far from the view is only its number and peer until it comes near (the observer):
+  // under load, most rows are dropped before anyone could scroll to them, and are never decoded
+  // or drawn in full. A row drawn in full stays so, and is redrawn when what it shows changed.
+  updateRow(row, connection) {
+    const { li } = row;
+    const info = connection.info;
+    const state = connection.closed ? (info.end ?? 'closed') : 'open';
+    const classes = ['conn', connection.closed ? 'closed' : 'open'];
+    if (connection.problem) classes.push('problem');
+    if (info.diagnosis) classes.push('diagnosed');
+    if (row.signature === null && !this.near.has(connection.id)) {
+      classes.push('far');
+      li.replaceChildren(`#${connection.id} ${info.peer ?? '?'}`);
+    } else {
+      connection.decode();
+      const signature = this.signature(connection);
+      if (signature !== row.signature) {
+        row.signature = signature;
+        li.replaceChildren(...this.rowContent(connection, state));
+      }
+    }
+    li.className = classes.join(' ');
+    li.dataset.id = connection.id;
+    li.dataset.end = state;
+    li.dataset.mistake = info.diagnosis?.mistake ?? '';
+    if (connection === this.selected) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+
+  // What a row shows depends on these; the row is redrawn only when one changed.
   signature(connection) {
     const info = connection.info;
     const streams = connection.wire.streams;
@@ -613,15 +699,10 @@ class ClassView {
     ]);
   }
 
-  row(connection) {
+  rowContent(connection, state) {
     const info = connection.info;
     const streams = connection.wire.streams;
-    const closed = connection.closed;
-    const state = closed ? (info.end ?? 'closed') : 'open';
-    const classes = ['conn', closed ? 'closed' : 'open'];
-    if (connection.problem) classes.push('problem');
-    if (info.diagnosis) classes.push('diagnosed');
-    const when = closed && Number.isFinite(info.closed) && Number.isFinite(info.opened)
+    const when = connection.closed && Number.isFinite(info.closed) && Number.isFinite(info.opened)
         ? `${formatClock(info.opened)} · ${formatSeconds(info.closed - info.opened)}`
         : formatClock(info.opened ?? Date.now());
     const pick = el('button', {
@@ -636,23 +717,18 @@ class ClassView {
       ...clientLines(connection, streams.c2s, this.stage).map((text) => el('li', { className: 'c2s', text })),
       ...serverLines(connection, streams.s2c, this.codec, this.stage).map((text) => el('li', { className: 's2c', text })),
     ];
-    return el('li', {
-      className: classes.join(' '),
-      dataset: { id: connection.id, end: state, mistake: info.diagnosis?.mistake ?? '' },
-      attrs: connection === this.selected ? { 'aria-current': 'true' } : {},
-      children: [
-        el('div', { className: 'conn-head', children: [
-          pick,
-          el('span', { className: 'peer', text: info.peer ?? '?' }),
-          el('span', { className: 'when', text: when }),
-          el('span', { className: `end end-${state.replace(/\s+/g, '-')}`, text: endText(connection) }),
-        ] }),
-        frames.length > 0 ? el('ul', { className: 'frames', children: frames }) : null,
-        postsBlock(info.posts),
-        info.diagnosis ? diagnosisBlock(info.diagnosis) : null,
-        info.error ? el('p', { className: 'conn-error', text: info.error }) : null,
-      ],
-    });
+    return [
+      el('div', { className: 'conn-head', children: [
+        pick,
+        el('span', { className: 'peer', text: info.peer ?? '?' }),
+        el('span', { className: 'when', text: when }),
+        el('span', { className: `end end-${state.replace(/\s+/g, '-')}`, text: endText(connection) }),
+      ] }),
+      frames.length > 0 ? el('ul', { className: 'frames', children: frames }) : null,
+      postsBlock(info.posts),
+      info.diagnosis ? diagnosisBlock(info.diagnosis) : null,
+      info.error ? el('p', { className: 'conn-error', text: info.error }) : null,
+    ].filter(Boolean);
   }
 
   renderCounters() {
@@ -722,7 +798,7 @@ class ClassView {
       localStorage.setItem(kZoomKey, String(zoom));
       this.bytes.remeasure();
       this.fitRows();
-      this.scheduleRender();
+      this.scheduleRender(true);
     };
     $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
     $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
@@ -740,7 +816,7 @@ class ClassView {
     const perRow = this.byteView.clientWidth / charWidth >= 5.5 + 16 * 4 + 4 ? 16 : 8;
     if (perRow !== this.bytesPerRow) {
       this.bytesPerRow = perRow;
-      this.scheduleRender();
+      this.scheduleRender(true);
     }
   }
 }
