@@ -29,6 +29,7 @@
 
 #include "bridge/bridge_options.h"
 #include "bridge/bridge_stats.h"
+#include "bridge/embedder_routes.h"
 #include "bridge/origin_policy.h"
 #include "bridge/websocket_relay.h"
 
@@ -72,6 +73,10 @@ class WebBridge {
   // "127.0.0.1:10000".
   const std::string& target_text() const { return target_text_; }
   const BridgeStats& stats() const { return stats_; }
+  // The paths the embedding program adds (feeds, pages, token guards: bridge/embedder_routes.h).
+  // Set them up before the loop runs.
+  EmbedderRoutes& routes() { return routes_; }
+  const EmbedderRoutes& routes() const { return routes_; }
 
   // For WebConnection.
   uv_loop_t* loop() const { return loop_; }
@@ -97,6 +102,7 @@ class WebBridge {
   WebBridgeOptions options_;
   LogSink log_;
   OriginPolicy origin_policy_;
+  EmbedderRoutes routes_;
   BridgeStats stats_;
   uv_tcp_t listener_{};
   uv_signal_t sigint_{};

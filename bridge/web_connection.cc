@@ -49,7 +49,7 @@ void WebConnection::start(uv_stream_t* listener, bool at_capacity) {
 
 void WebConnection::on_stream_data(const char* data, std::size_t size) {
   if (phase_ == Phase::kWebSocket) {
-    relay_->on_browser_data(data, size);
+    feed_ ? feed_->on_browser_data(data, size) : relay_->on_browser_data(data, size);
     return;
   }
   input_.append(data, size);
@@ -101,6 +101,19 @@ void WebConnection::on_target_connected(const UvError& error) {
   relay_->open(early);
 }
 
+void WebConnection::feed_log(const std::string& text) {
+  log("feed " + text);
+}
+
+void WebConnection::on_feed_closed() {
+  feed_closed_ = true;
+  if (session_counted_) {
+    session_counted_ = false;
+    bridge_.end_session();
+  }
+  maybe_release();
+}
+
 void WebConnection::relay_log(const std::string& text) {
   log("WebSocket " + text);
 }
@@ -134,7 +147,7 @@ void WebConnection::respond(HttpResponse response) {
 
 void WebConnection::on_stream_written(const UvError& error) {
   if (phase_ == Phase::kWebSocket) {
-    relay_->on_browser_written(error);
+    feed_ ? feed_->on_browser_written(error) : relay_->on_browser_written(error);
     return;
   }
   if (error) {
@@ -162,7 +175,7 @@ void WebConnection::on_stream_written(const UvError& error) {
 
 void WebConnection::on_stream_end(const UvError& error) {
   if (phase_ == Phase::kWebSocket) {
-    relay_->on_browser_end(error);
+    feed_ ? feed_->on_browser_end(error) : relay_->on_browser_end(error);
     return;
   }
   // The client is gone or has nothing more to ask: finish a response in progress, if it can
@@ -197,7 +210,7 @@ void WebConnection::on_bridge_stopping() {
       refuse(503, "the bridge is shutting down");
       break;
     case Phase::kWebSocket:
-      relay_->go_away();
+      feed_ ? feed_->go_away() : relay_->go_away();
       break;
     case Phase::kClosing:
       break;
@@ -206,6 +219,7 @@ void WebConnection::on_bridge_stopping() {
 
 void WebConnection::close_now() {
   if (relay_) relay_->abort();
+  if (feed_ && !feed_closed_) feed_->abort();
   close_stream();
 }
 
@@ -232,12 +246,14 @@ void WebConnection::on_stream_closed() {
   // reports now cannot release this connection under our feet.
   assert(timer_.open());
   if (relay_ && !relay_closed_) relay_->on_browser_closed();
+  if (feed_ && !feed_closed_) feed_->on_browser_closed();
   maybe_release();
 }
 
 void WebConnection::maybe_release() {
   if (released_ || stream_open_ || timer_.open()) return;
   if (relay_ && !relay_closed_) return;
+  if (feed_ && !feed_closed_) return;
   released_ = true;
   bridge_.release(this);
 }

@@ -34,6 +34,7 @@
 #include "bridge/file_reader.h"
 #include "bridge/http_request.h"
 #include "bridge/http_response.h"
+#include "bridge/websocket_feed.h"
 #include "bridge/websocket_relay.h"
 #include "kit/net/tcp_stream.h"
 
@@ -43,7 +44,9 @@ class WebBridge;
 struct RequestPath;
 struct HostHeader;
 
-class WebConnection final : private TcpStream::Handler, private WebSocketRelay::Owner {
+class WebConnection final : private TcpStream::Handler,
+                            private WebSocketRelay::Owner,
+                            private WebSocketFeed::Owner {
  public:
   WebConnection(WebBridge& bridge, std::uint64_t id);
   ~WebConnection() override;
@@ -74,6 +77,9 @@ class WebConnection final : private TcpStream::Handler, private WebSocketRelay::
   void on_target_connected(const UvError& error) override;
   void relay_log(const std::string& text) override;
   void on_relay_closed() override;
+  // WebSocketFeed::Owner.
+  void feed_log(const std::string& text) override;
+  void on_feed_closed() override;
 
   // The request or keep-alive timeout passed.
   void on_timeout();
@@ -82,7 +88,11 @@ class WebConnection final : private TcpStream::Handler, private WebSocketRelay::
   void process_input();
   // Answers a complete request (web_routes.cc: the files, /bridge.json and /ws).
   void handle_request();
-  void handle_upgrade(const HttpRequest& request, const HostHeader& host);
+  // An upgrade at /ws (`feed` null) or at a feed's path.
+  void handle_upgrade(const HttpRequest& request, const HostHeader& host, const std::string& path,
+                      FeedHandler* feed);
+  // Answers 101 and starts the feed session.
+  void open_feed(const HttpRequest& request, const std::string& path, FeedHandler& feed);
   void serve_file(const RequestPath& path, bool head_only);
   void serve_bridge_info(bool head_only);
   // Queues `response`; afterwards the connection reads the next request or closes.
@@ -106,6 +116,8 @@ class WebConnection final : private TcpStream::Handler, private WebSocketRelay::
   FileRead* file_read_ = nullptr;
   HttpResponse accept_response_;  // The 101, sent once the attempt to connect has ended.
   std::unique_ptr<WebSocketRelay> relay_;
+  std::unique_ptr<WebSocketFeed> feed_;  // Instead of relay_, at a feed's path.
+  bool feed_closed_ = false;
   bool session_counted_ = false;
   bool stream_open_ = false;
   bool stream_closing_ = false;

@@ -63,7 +63,16 @@ void WebConnection::handle_request() {
   std::string why;
   const std::optional<RequestPath> path = parse_request_path(request.target, &why);
   if (!path) return refuse(400, "bad path " + request.target + ": " + why);
-  if (path->path == kWebSocketPath) return handle_upgrade(request, *host);
+  const EmbedderRoutes& routes = bridge_.routes();
+  if (std::optional<std::string> refusal = routes.refusal(path->path, request.target)) {
+    return refuse(403, *refusal);
+  }
+  if (FeedHandler* feed = routes.feed(path->path)) {
+    return handle_upgrade(request, *host, path->path, feed);
+  }
+  if (path->path == kWebSocketPath) {
+    return handle_upgrade(request, *host, path->path, nullptr);
+  }
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse response = error_response(405, request.method + " is not served here", false);
     response.headers.emplace_back("Allow", "GET, HEAD");
@@ -74,15 +83,19 @@ void WebConnection::handle_request() {
     return refuse(404, "WebSockets are at /ws, not at " + path->path);
   }
   if (path->path == kBridgeInfoPath) return serve_bridge_info(head_only_);
+  if (const std::string* page = routes.page(path->path)) {
+    return serve_file(RequestPath{path->path, *page}, head_only_);
+  }
   serve_file(*path, head_only_);
 }
 
-void WebConnection::handle_upgrade(const HttpRequest& request, const HostHeader& host) {
+void WebConnection::handle_upgrade(const HttpRequest& request, const HostHeader& host,
+                                   const std::string& path, FeedHandler* feed) {
   if (!is_websocket_upgrade(request)) {
-    HttpResponse response =
-        error_response(426, "/ws takes WebSocket connections only (\"Upgrade: websocket\")", true);
+    HttpResponse response = error_response(
+        426, path + " takes WebSocket connections only (\"Upgrade: websocket\")", true);
     response.headers.emplace_back("Upgrade", "websocket");
-    log("426 " + request.method + " /ws without a WebSocket upgrade");
+    log("426 " + request.method + " " + path + " without a WebSocket upgrade");
     return respond(std::move(response));
   }
   if (std::optional<HttpResponse> refusal = refuse_websocket_request(request)) {
@@ -103,6 +116,7 @@ void WebConnection::handle_upgrade(const HttpRequest& request, const HostHeader&
                            std::to_string(bridge_.options().max_sessions) + "); try again shortly");
   }
   session_counted_ = true;
+  if (feed != nullptr) return open_feed(request, path, *feed);
   accept_response_ = websocket_accept_response(request);
   // Connect first, answer 101 after: the page's "open" event then means the chat server is
   // reached, and a failure is an HTTP error the bridge can explain.
@@ -112,6 +126,26 @@ void WebConnection::handle_upgrade(const HttpRequest& request, const HostHeader&
                                             bridge_.mutable_stats());
   // A connection attempt that cannot even start ends as one that failed: with close 1014.
   if (const UvError error = relay_->connect(bridge_.target())) on_target_connected(error);
+}
+
+void WebConnection::open_feed(const HttpRequest& request, const std::string& path,
+                              FeedHandler& feed) {
+  // Nothing to connect to: the embedding program answers, so the 101 goes out at once.
+  if (client_.write(serialize(websocket_accept_response(request)))) {
+    session_counted_ = false;
+    bridge_.end_session();
+    close_stream();
+    return;
+  }
+  phase_ = Phase::kWebSocket;
+  ++bridge_.mutable_stats().sessions_opened;
+  std::string early = std::move(input_);
+  input_.clear();
+  log("WebSocket open, feed " + path);
+  WebSocketFeed::Owner& owner = *this;  // A private base: converted here, not in make_unique.
+  feed_ = std::make_unique<WebSocketFeed>(bridge_.loop(), client_, owner, feed, id_,
+                                          bridge_.relay_limits());
+  feed_->open(early);
 }
 
 void WebConnection::serve_bridge_info(bool head_only) {

@@ -173,7 +173,10 @@ void ChatServer::on_connection(uv_stream_t* listener, int status) {
   }
   if (self->phase_ != Phase::kServing) return;
   if (self->limit_.full(self->connections_.size())) {
-    self->limit_.refuse(listener, self->connections_.size());
+    // With an observer (the class view), a refused connection takes an id too, so that it can
+    // be shown next to the others.
+    const std::uint64_t id = self->observer_ ? self->next_connection_id_++ : 0;
+    self->limit_.refuse(listener, self->connections_.size(), self->observer_, id);
     return;
   }
   const std::uint64_t id = self->next_connection_id_++;
@@ -219,7 +222,8 @@ void ChatServer::on_signal(uv_signal_t* signal, int signum) {
   auto* self = static_cast<ChatServer*>(signal->data);
   if (self->phase_ >= Phase::kDraining) {
     self->logger_.log("signal " + std::to_string(signum) + " again: closing every connection now");
-    for (auto& [id, connection] : self->connections_) connection->close("second signal");
+    for (auto& [id, connection] : self->connections_)
+      connection->close("second signal", ConnectionEnd::kServerStopped);
     return;
   }
   self->logger_.log("signal " + std::to_string(signum) + ": stopping (finishing " +
@@ -245,7 +249,9 @@ void ChatServer::on_grace_expired(uv_timer_t* timer) {
   auto* self = static_cast<ChatServer*>(timer->data);
   self->logger_.log("shutdown grace period over: closing " +
                     count_of(self->connections_.size(), "connection", "connections"));
-  for (auto& [id, connection] : self->connections_) connection->close("shutdown grace period over");
+  for (auto& [id, connection] : self->connections_) {
+    connection->close("shutdown grace period over", ConnectionEnd::kServerStopped);
+  }
 }
 
 void ChatServer::maybe_finish_stop() {

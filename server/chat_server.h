@@ -21,6 +21,7 @@
 
 #include "kit/log/logger.h"
 #include "kit/protocol/history_log.h"
+#include "server/class_view/connection_observer.h"
 #include "server/connection_limit.h"
 #include "server/host_resolver.h"
 #include "server/server_options.h"
@@ -44,6 +45,11 @@ class ChatServer {
   bool start(std::string* error);
   // Begins the graceful stop (what SIGINT and SIGTERM do). Safe to call more than once.
   void stop();
+
+  // Tells `observer` (the class view; it must outlive the server) about every connection from
+  // now on. Call before start(), at most once; without it no connection is observed.
+  void set_observer(ConnectionObserver* observer) { observer_ = observer; }
+  ConnectionObserver* observer() const { return observer_; }
 
   // The port actually listened on (useful with --port 0).
   int port() const { return port_; }
@@ -81,6 +87,7 @@ class ChatServer {
   std::unique_ptr<HistoryStore> store_;
   HostResolver resolver_;
   ConnectionLimit limit_;  // --max-connections.
+  ConnectionObserver* observer_ = nullptr;
   uv_tcp_t listener_{};
   uv_signal_t sigint_{};
   uv_signal_t sigterm_{};

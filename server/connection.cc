@@ -18,7 +18,8 @@ Connection::Connection(ChatServer& server, std::uint64_t id)
       name_("#" + std::to_string(id)),
       stream_(this),
       session_(server.options().stage, server.options().max_message_bytes, this),
-      frame_deadline_(server.options().frame_timeout) {
+      frame_deadline_(server.options().frame_timeout),
+      observer_(server.observer()) {
   idle_timer_.data = this;
 }
 
@@ -51,10 +52,11 @@ void Connection::start(uv_stream_t* listener) {
   UvError error = stream_.accept_from(listener);
   if (!error) error = peer_address(stream_.tcp(), &peer);
   if (error) {
-    close(error.message());
+    close(error.message(), ConnectionEnd::kReset);
     return;
   }
   name_ += " " + format_address(reinterpret_cast<const sockaddr*>(&peer));
+  if (observer_) observer_->on_opened(id_, reinterpret_cast<const sockaddr*>(&peer));
   log("connected (" + std::to_string(server_.open_connections()) + " open)");
 
   // Nagle's algorithm would hold back the small acknowledgement frame waiting for an ACK.
@@ -63,8 +65,9 @@ void Connection::start(uv_stream_t* listener) {
     const ChaosSettings chaos{server_.options().chaos_seed, server_.options().chaos_drop_percent};
     writer_ = std::make_unique<ChaosWriter>(
         loop, stream_, chaos, id_,
-        ChaosWriter::Events{[this](const std::string& reason) { on_writer_dropped(reason); },
-                            [this](const UvError& failure) { close(failure.message()); }});
+        ChaosWriter::Events{
+            [this](const std::string& reason) { on_writer_dropped(reason); },
+            [this](const UvError& failure) { close(failure.message(), ConnectionEnd::kReset); }});
   } else {
     writer_ = std::make_unique<StreamWriter>(stream_);
   }
@@ -83,7 +86,9 @@ void Connection::start(uv_stream_t* listener) {
   touch();
   session_.start();
   if (phase_ != Phase::kConversing) return;
-  if (const UvError read_error = stream_.start_reading()) close(read_error.message());
+  if (const UvError read_error = stream_.start_reading()) {
+    close(read_error.message(), ConnectionEnd::kReset);
+  }
 }
 
 void Connection::touch() {
@@ -98,34 +103,39 @@ void Connection::on_idle_timeout(uv_timer_t* timer) {
   const std::uint64_t now = uv_now(timer->loop);
   if (self->frame_deadline_.expired(
           now, self->session_.phase() == ServerSession::Phase::kAwaitingMessage)) {
-    self->close(self->frame_deadline_.describe(now, self->session_.decoder()));
+    self->close(self->frame_deadline_.describe(now, self->session_.decoder()),
+                ConnectionEnd::kIdleTimeout);
     return;
   }
-  self->close(
-      "idle timeout: no progress for " +
-      seconds_text(static_cast<std::uint64_t>(self->server_.options().idle_timeout.count())));
+  self->close("idle timeout: no progress for " + seconds_text(static_cast<std::uint64_t>(
+                                                     self->server_.options().idle_timeout.count())),
+              ConnectionEnd::kIdleTimeout);
 }
 
 void Connection::on_stream_data(const char* data, std::size_t size) {
   frame_deadline_.on_client_bytes(uv_now(idle_timer_.loop));
   touch();
+  if (observer_) observer_->on_client_bytes(id_, data, size);
   session_.on_bytes(data, size);
 }
 
 void Connection::on_stream_end(const UvError& error) {
+  if (observer_) observer_->on_client_end(id_, error.code() == UV_EOF);
   if (error.code() == UV_EOF) {
     session_.on_peer_closed();
     return;
   }
-  close(error.message());
+  close(error.message(), ConnectionEnd::kReset);
 }
 
 void Connection::append_message(std::string_view message) {
   log("message " + quote_for_log(message));
+  if (observer_) observer_->on_message(id_, message);
   server_.append_message(message);
 }
 
 void Connection::store_post(std::string_view message) {
+  if (observer_) observer_->on_message(id_, message);
   PendingPost post{std::string(message), std::chrono::system_clock::now()};
   // The client waits for us now: neither its silence nor its EOF may end the connection.
   uv_timer_stop(&idle_timer_);
@@ -178,6 +188,7 @@ void Connection::reset_unstored(std::string reason) {
   // The post's fate is the news, ahead of any other reason (a chaos drop's, or a close()'s when
   // the store answers a closing connection).
   close_reason_ = std::move(reason);
+  end_ = ConnectionEnd::kReset;
   if (phase_ >= Phase::kClosing) return;
   enter(Phase::kClosing);
   stream_.reset();
@@ -189,6 +200,7 @@ void Connection::on_writer_dropped(const std::string& reason) {
   // drop can land in the last frame, after close_after_writes()).
   assert(phase_ < Phase::kClosing || close_reason_ == "done");
   close_reason_ = reason;
+  end_ = ConnectionEnd::kReset;
 }
 
 void Connection::finish() {
@@ -200,7 +212,8 @@ void Connection::finish() {
 }
 
 void Connection::reject(const std::string& reason) {
-  close("rejected: " + reason);
+  if (observer_) observer_->on_protocol_error(id_, reason);
+  close("rejected: " + reason, ConnectionEnd::kProtocolError);
 }
 
 void Connection::on_server_stopping() {
@@ -210,10 +223,10 @@ void Connection::on_server_stopping() {
     finish();  // Stop reading; close once the history is out.
     return;
   }
-  close("server stopping");
+  close("server stopping", ConnectionEnd::kServerStopped);
 }
 
-void Connection::close(const std::string& reason) {
+void Connection::close(const std::string& reason, ConnectionEnd end) {
   if (phase_ == Phase::kClosed) return;
   if (phase_ == Phase::kClosing) {
     // Its reason stands; if it was still sending its last bytes, they are dropped now.
@@ -222,7 +235,10 @@ void Connection::close(const std::string& reason) {
   }
   // The first reason is the real one (a chaos drop's, if it came first); what follows from it
   // is not news.
-  if (!close_reason_) close_reason_ = reason;
+  if (!close_reason_) {
+    close_reason_ = reason;
+    end_ = end;
+  }
   enter(Phase::kClosing);
   stream_.close();
 }
@@ -232,6 +248,7 @@ void Connection::on_stream_closed() {
   enter(Phase::kClosed);
   assert(close_reason_.has_value());
   log("closed (" + close_reason_.value_or("") + ")");
+  if (observer_) observer_->on_closed(id_, end_);
   if (const HostLookup* lookup = std::get_if<HostLookup>(&host_)) {
     server_.resolver().cancel(lookup->ticket);
   }

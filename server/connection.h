@@ -34,6 +34,7 @@
 #include "kit/net/tcp_stream.h"
 #include "kit/protocol/history_log.h"
 #include "kit/protocol/server_session.h"
+#include "server/class_view/connection_observer.h"
 #include "server/connection_phase.h"
 #include "server/frame_deadline.h"
 
@@ -62,9 +63,10 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   // The server is stopping: a connection waiting for its client closes now; one that is
   // writing or storing finishes that first.
   void on_server_stopping();
-  // Closes at once (queued bytes are dropped); `reason` goes into the "closed" log line unless
-  // the connection is already closing, or the chaos writer dropped it first.
-  void close(const std::string& reason);
+  // Closes at once (queued bytes are dropped); `reason` goes into the "closed" log line, and
+  // `end` to the observer (the class view), unless the connection is already closing, or the
+  // chaos writer dropped it first.
+  void close(const std::string& reason, ConnectionEnd end);
 
   std::uint64_t id() const { return id_; }
 
@@ -129,6 +131,10 @@ class Connection final : public TcpStream::Handler, public ServerSession::Delega
   // before that when the chaos writer drops the connection; that reason then stands ahead of
   // "done" and of a later close(), though not of a refused post's reset.
   std::optional<std::string> close_reason_;
+  // The same end, as the observer is told it; set with close_reason_.
+  ConnectionEnd end_ = ConnectionEnd::kClose;
+  // The server's observer (the class view, with --web), or null: every hook tests it first.
+  ConnectionObserver* const observer_;
   // Stage 3: the sender's host name, from a lookup started at accept (none in stages 1, 2).
   std::variant<std::monostate, HostLookup, std::string> host_;
   // Present exactly in kAwaitingHost.

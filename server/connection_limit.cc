@@ -40,7 +40,8 @@ void ConnectionLimit::prepare() {
   text += " (open-file limit " + std::to_string(limit.soft) + ")";
 }
 
-void ConnectionLimit::refuse(uv_stream_t* listener, std::size_t open_connections) {
+void ConnectionLimit::refuse(uv_stream_t* listener, std::size_t open_connections,
+                             ConnectionObserver* observer, std::uint64_t id) {
   ++refused_;
   auto tcp = std::make_unique<uv_tcp_t>();
   if (const UvError error = check_uv("tcp init", uv_tcp_init(loop_, tcp.get()))) {
@@ -55,6 +56,7 @@ void ConnectionLimit::refuse(uv_stream_t* listener, std::size_t open_connections
   sockaddr_storage address{};
   if (!accept_error && !peer_address(handle, &address)) {
     peer = " " + format_address(reinterpret_cast<const sockaddr*>(&address));
+    if (observer) observer->on_refused(id, reinterpret_cast<const sockaddr*>(&address));
   }
   // A reset, not a FIN: the client must not wait for a history that will never come, and the
   // server keeps no TIME_WAIT state for it.

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "kit/log/logger.h"
+#include "server/class_view/connection_observer.h"
 
 namespace chatkit {
 
@@ -51,9 +52,11 @@ class ConnectionLimit {
   bool full(std::size_t open_connections) const { return open_connections >= max_connections_; }
 
   // Takes the pending connection from `listener` and resets it (RST) at once, logging the
-  // refusal (rate-limited). The refused socket's handle owns itself and is freed when closed,
-  // so nothing outlives the loop.
-  void refuse(uv_stream_t* listener, std::size_t open_connections);
+  // refusal (rate-limited), and tells `observer` (when not null) with the connection's `id`.
+  // The refused socket's handle owns itself and is freed when closed, so nothing outlives the
+  // loop.
+  void refuse(uv_stream_t* listener, std::size_t open_connections, ConnectionObserver* observer,
+              std::uint64_t id);
   // Connections refused since start.
   std::uint64_t refused() const { return refused_; }
 

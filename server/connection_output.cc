@@ -29,7 +29,7 @@ void Connection::send_history() {
 
 void Connection::on_stream_written(const UvError& error) {
   if (error) {
-    close(error.message());
+    close(error.message(), ConnectionEnd::kReset);
     return;
   }
   touch();
@@ -74,9 +74,10 @@ void Connection::pump() {
     }
     if (count == 0) break;
     if (const UvError error = writer_->write(bufs, count)) {
-      close(error.message());
+      close(error.message(), ConnectionEnd::kReset);
       return;
     }
+    if (observer_) observer_->on_server_bytes(id_, bufs, count);
   }
   if (phase_ == Phase::kFinishing && outputs_.empty()) {
     if (!close_reason_) close_reason_ = "done";  // A chaos drop's reason stands.

@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
     started = started && viewer.listen(&error);
     if (started) {
       server.emplace(&loop, options, logger);
+      server->set_observer(viewer.observer());  // The class view's recorder, with --web.
       started = server->start(&error);
     }
     if (!started) {

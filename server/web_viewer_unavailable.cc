@@ -14,6 +14,7 @@ namespace chatkit {
 // build links no bridge, so this empty definition is the program's only one; no WebBridge is
 // ever created here.
 class WebBridge {};
+class ClassView {};
 
 // The one out-of-line function of WebBridgeOptions (bridge/bridge_options.cc in a build with
 // the bridge): there is no viewer page to serve.
@@ -32,6 +33,10 @@ void add_web_viewer_options(CLI::App& app, WebViewerOptions* options) {
                 "docs/windows.md)");
           },
           "", "web viewer unavailable"));
+}
+
+ConnectionObserver* WebViewer::observer() {
+  return nullptr;
 }
 
 WebViewer::WebViewer(uv_loop_t* /*loop*/, const WebViewerOptions& /*options*/,
