@@ -377,11 +377,14 @@ class ClassView {
       this.everOpened = true;
       this.retry = 0;
       this.setFeedProblem(null);
+      this.list.classList.remove('stale');
       document.documentElement.dataset.feed = 'open';
     });
     socket.addEventListener('message', (event) => this.onMessage(event.data));
     socket.addEventListener('close', (event) => {
       if (socket !== this.socket) return;
+      // What the list shows is no longer live (an open connection may have ended since).
+      this.list.classList.add('stale');
       if (opened) {
         this.setStatus(`live feed closed at ${formatClock(Date.now())}` +
                        (event.reason ? ` (${event.reason})` : '') + ': reconnecting…', 'bad');
