@@ -22,7 +22,9 @@ h2 { font-size: 1.35em; margin: 1.6em 0 .5em; border-bottom: 2px solid #ccc; }
 .totals b { font-size: 1.3em; }
 table { border-collapse: collapse; }
 th, td { padding: .2em .5em; text-align: left; vertical-align: top; }
-.checks tr:nth-child(even), .grid tbody tr:nth-child(even) { background: #f3f3f3; }
+.checks tr:nth-child(even) { background: #f3f3f3; }
+.grid tbody tr { border-top: 1px solid #ccc; }
+.grid tbody tr.after { border-top: none; }
 .name, .who, .note { color: #555; font-size: .8em; }
 .bar { width: 12em; }
 .bar div { height: 1em; background: #2a7d2a; margin-top: .2em; }
@@ -31,12 +33,13 @@ th, td { padding: .2em .5em; text-align: left; vertical-align: top; }
 .hint { font-weight: 600; }
 .count { color: #a11; font-weight: 600; }
 .grid td { text-align: center; font-size: 1.2em; }
+.grid thead th { text-align: center; }
 .grid th.student { text-align: left; white-space: nowrap; }
 .grid td.score { text-align: right; white-space: nowrap; font-size: 1em; }
 .pass { color: #1a6b1a; }
 .fail { color: #b01010; background: #fde8e8; }
 .skip { color: #777; }
-.problem { color: #b01010; font-size: .8em; text-align: left; }
+.grid td.problem { color: #b01010; font-size: .85em; text-align: left; }
 pre { white-space: pre-wrap; }
 )";
 
@@ -183,23 +186,6 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
   }
   out += "</ol>\n";
 
-  // Who could not be graded, and why.
-  if (not_graded > 0) {
-    out += "<h2>Could not be graded</h2>\n<ul>\n";
-    for (const StudentResult& student : klass.students) {
-      if (student.run != RunStatus::kNotRun) continue;
-      out += "<li><b>" + esc(student.student) + "</b> (" + language_name(student.language) +
-             ", build " + build_status_name(student.build) + "): " + esc(why_not_run(student));
-      if (!student.build_output.empty()) {
-        out += "<pre>" +
-               esc(keep_start_and_end(valid_utf8(first_line(student.build_output)), 300)) +
-               "</pre>";
-      }
-      out += "</li>\n";
-    }
-    out += "</ul>\n";
-  }
-
   // The grid: best score first (those not graded last); the easiest check first.
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     const bool a_ran = a.student->run != RunStatus::kNotRun;
@@ -223,16 +209,12 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
   out += "</tr></thead>\n<tbody>\n";
   for (const Row& row : rows) {
     const StudentResult& student = *row.student;
-    out += "<tr><th class=\"student\">" + esc(student.student);
-    if (!student.problem.empty()) {
-      out += "<div class=\"problem\">" + esc(keep_start_and_end(valid_utf8(student.problem), 150)) +
-             "</div>";
-    }
-    out += "</th><td class=\"score\">" + format_number(row.score.score) + " / " +
-           format_number(row.score.max_score) + "</td>";
+    out += "<tr><th class=\"student\">" + esc(student.student) + "</th><td class=\"score\">" +
+           format_number(row.score.score) + " / " + format_number(row.score.max_score) + "</td>";
     if (student.run == RunStatus::kNotRun) {
-      out += "<td class=\"problem\" colspan=\"" + std::to_string(columns.size()) + "\">build " +
-             build_status_name(student.build) + ": no check ran</td></tr>\n";
+      // Why nothing ran, across the row: what the instructor has to act on.
+      out += "<td class=\"problem\" colspan=\"" + std::to_string(columns.size()) + "\">" +
+             esc(keep_start_and_end(valid_utf8(why_not_run(student)), 400)) + "</td></tr>\n";
       continue;
     }
     for (std::size_t i : order) {
@@ -250,6 +232,12 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
       }
     }
     out += "</tr>\n";
+    if (!student.problem.empty()) {
+      // A run that did not finish: its cells are above, the reason under them.
+      out += "<tr class=\"after\"><td></td><td></td><td class=\"problem\" colspan=\"" +
+             std::to_string(columns.size()) + "\">" +
+             esc(keep_start_and_end(valid_utf8(student.problem), 400)) + "</td></tr>\n";
+    }
   }
   out += "</tbody>\n</table>\n</body>\n</html>\n";
   return out;

@@ -59,3 +59,13 @@ if(NOT WIN32 AND Python3_Interpreter_FOUND)
             ${chatkit_grade_root} ${CMAKE_CURRENT_BINARY_DIR}/gradescope-run)
   set_tests_properties(grade.Gradescope.RunAutograderGradesTheSubmission PROPERTIES LABELS grade)
 endif()
+# ... and with the real chat-grade, in a build that has it (grade/CMakeLists.txt defines it when
+# the exercise checks are built; it is defined after this file is included: names resolve later).
+if(NOT WIN32 AND Python3_Interpreter_FOUND AND TARGET chatkit_exercise_check)
+  add_test(NAME grade.Gradescope.RunAutograderWithChatGrade
+    COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_LIST_DIR}/tests/gradescope_run_test.py
+            ${chatkit_grade_root} ${CMAKE_CURRENT_BINARY_DIR}/gradescope-run-real
+            $<TARGET_FILE:chat-grade>)
+  set_tests_properties(grade.Gradescope.RunAutograderWithChatGrade PROPERTIES LABELS grade
+                       TIMEOUT 300)
+endif()

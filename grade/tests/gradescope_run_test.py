@@ -1,12 +1,17 @@
 """grade/gradescope/run_autograder against a fake /autograder layout.
 
-    gradescope_run_test.py KIT_ROOT WORK_DIR
+    gradescope_run_test.py KIT_ROOT WORK_DIR               with a stand-in chat-grade
+    gradescope_run_test.py KIT_ROOT WORK_DIR CHAT_GRADE    with the real one
 
 With a stand-in chat-grade that records its arguments: run_autograder passes the stage and the
 points file of autograder.conf, the folder holding the student's programs (at the top of the
 submission, or below it: a clone, preferring this stage's folder) and Gradescope's results path;
 when chat-grade writes no results (it crashed), or autograder.conf is missing, a results.json
 still appears, scoring 0 and telling the student to ask their instructor.
+
+With the real chat-grade: the stage-2 Python solution, uploaded inside a folder, scores every
+point of the points file; the same solution with the count sent as binary scores less, and its
+failed tests carry the check's report with its hint.
 """
 import json
 import os
@@ -42,9 +47,9 @@ def layout(work, name, conf, programs):
     return root
 
 
-def run_autograder(kit, work, root, crash=False):
+def run_autograder(kit, work, root, crash=False, chat_grade=None):
     env = dict(os.environ, CHATKIT_AUTOGRADER_ROOT=str(root),
-               CHATKIT_CHAT_GRADE=str(work / "chat-grade"))
+               CHATKIT_CHAT_GRADE=str(chat_grade or work / "chat-grade"))
     if crash:
         env["STAND_IN_CRASH"] = "1"
     done = subprocess.run([str(kit / "grade" / "gradescope" / "run_autograder")], env=env,
@@ -59,10 +64,44 @@ def run_autograder(kit, work, root, crash=False):
     return results, args
 
 
+def real(kit, work, chat_grade):
+    solution = kit / "exercises" / "solutions" / "stage2" / "python"
+    points = {"Stage2Server.SendsTheCountThenEveryItemOldestFirstByteExact": 5}
+    scores = []
+    for name, mistake in (("good", None), ("binary-count", ("str(len(history))",
+                                                            "'\\x00' * 3 + chr(len(history))"))):
+        root = layout(work, name, "stage=2\npoints=points.json\n", [])
+        (root / "source" / "points.json").write_text(json.dumps(points))
+        folder = root / "submission" / "my-upload"
+        shutil.copytree(solution, folder)
+        if mistake:
+            server = folder / "server.py"
+            text = server.read_text()
+            if mistake[0] not in text:
+                fail(f"the solution no longer has {mistake[0]!r}: update this test")
+            server.write_text(text.replace(mistake[0], mistake[1]))
+        results, _ = run_autograder(kit, work, root, chat_grade=chat_grade)
+        tests = results["tests"]
+        max_score = sum(test["max_score"] for test in tests)
+        if max_score != len(tests) - 1 + 5 or results["extra_data"]["max_score"] != max_score:
+            fail(f"{name}: max_score {max_score} for {len(tests)} tests and a 5-point check")
+        scores.append((results["score"], max_score))
+        if mistake:
+            failed = [test for test in tests if test["status"] == "failed"]
+            if not failed or not all("Hint: " in test["output"] for test in failed):
+                fail(f"{name}: failed tests without their report and hint: {failed[:1]}")
+    if scores[0][0] != scores[0][1] or not scores[1][0] < scores[1][1]:
+        fail(f"scores (good, binary count): {scores}")
+    print(f"gradescope_run_test: chat-grade scored the solution {scores[0]}, the mistake {scores[1]}")
+
+
 def main():
     kit, work = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if len(sys.argv) > 3:
+        real(kit, work, pathlib.Path(sys.argv[3]))
+        return
     stand_in = work / "chat-grade"
     stand_in.write_text(STAND_IN)
     stand_in.chmod(0o755)
