@@ -29,8 +29,8 @@ std::string summary_line(const StudentResult& student, const ClassResult& klass,
           format_number(score.score) + " of " + format_number(score.max_score) + " points.";
   if (score.passed < score.total) {
     line +=
-        " Each failed check below says what was sent and received, step by step, and has a "
-        "hint; work on the first one first.";
+        " Each failed check below says what was sent and what came back, step by step, "
+        "most with a hint. Start with the first one.";
   }
   return line;
 }
