@@ -275,11 +275,14 @@ bool write_file_atomically(const std::string& path, const std::string& contents,
   }
   const std::string temporary = path + ".tmp";
   {
+    errno = 0;
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (out) out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     if (out) out.flush();
     if (!out) {
-      *error = "cannot write " + temporary + ": " + std::strerror(errno);
+      const int cause = errno;  // What the failed open or write left, before anything else runs.
+      *error = "cannot write " + temporary + ": " +
+               (cause != 0 ? std::strerror(cause) : "the write failed");
       out.close();
       fs::remove(temporary, ec);
       return false;

@@ -1,6 +1,7 @@
 // grades.csv (grade/reports.h).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,22 @@ TEST(GradesCsv, BytesThatAreNotUtf8AreReplaced) {
   const auto rows = parse_csv(text);
   EXPECT_EQ(rows[1][0], "z\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(rows[1][8], "line one\nline two");
+}
+
+TEST(ClassReports, AllThreeFilesAreWrittenOrTheFirstThatCannotBeIsNamed) {
+  const std::string dir = ::testing::TempDir() + "class-reports/out";
+  std::string error;
+  ASSERT_TRUE(write_class_reports(testing::stage2_class(), GradingPolicy{}, dir, &error)) << error;
+  for (const char* name : {"grades.csv", "junit.xml", "summary.html"}) {
+    EXPECT_TRUE(std::ifstream(dir + "/" + name).good()) << name;
+    EXPECT_FALSE(std::ifstream(dir + "/" + name + ".tmp").good()) << name;
+  }
+  // A file where the folder should be.
+  const std::string blocked = ::testing::TempDir() + "class-reports/blocked";
+  std::ofstream(blocked) << "a file";
+  EXPECT_FALSE(write_class_reports(testing::stage2_class(), GradingPolicy{}, blocked, &error));
+  EXPECT_NE(error.find(blocked), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
 }
 
 }  // namespace
