@@ -67,6 +67,28 @@ def main():
     write("server_session", "stage3-eof-without-bytes", bytes([2, LIMIT_1MIB, 0, 1]))
     write("server_session", "stage2-eof-without-bytes", bytes([1, LIMIT_1MIB, 0, 3]))
 
+    # mistakes: [mode][situation][limit] bytes. Mode 0: every stream above, and the bytes of the
+    # course's broken programs, diagnosed in every situation; mode 1: texts separated by ff that
+    # make a correct conversation of the situation (bit 0: server; (bits 1-2) % 3: stage - 1).
+    for name, stream in STREAMS.items():
+        write("mistakes", name, bytes([0, 0, LIMIT_16 if "16" in name else LIMIT_1MIB]) + stream)
+    broken = {
+        "server-binary-count": frame(struct.pack(">I", 2)) + frame("a") + frame("b"),
+        "server-bare-count": struct.pack(">I", 2) + frame("a") + frame("b"),
+        "server-missing-count": frame("Hi") + frame("there"),
+        "server-little-endian": struct.pack("<I", 1) + b"0",
+        "server-character-length": frame("1") + b"\x00\x00\x00\x05h\xc3\xa9llo",
+        "server-missing-items": frame("3") + frame("a"),
+        "client-length-as-text-newline": b"5\nhello",
+    }
+    for name, stream in broken.items():
+        write("mistakes", name, bytes([0, 0, LIMIT_1MIB]) + stream)
+    texts = b"\xff".join([b"Hi", "héllo".encode("utf-8"), b"", b"history", b"12"])
+    for situation in range(6):
+        write("mistakes", "correct-%s-stage%d" % ("server" if situation & 1 else "client",
+                                                  situation // 2 + 1),
+              bytes([1, situation, LIMIT_1MIB]) + texts)
+
     # history_log: operations. 0/1 append (0x80: large), 2 snapshot, 3 read (0x80: big pieces,
     # 0x40: append while reading).
     write("history_log", "append-snapshot-read", bytes([0, 5, 1, 9, 2, 3, 0, 1]))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the `fuzz` preset (clang, libFuzzer, ASan + UBSan) and runs every fuzz target over its
 # committed seed corpus, all targets at once, each for a bounded time. The targets run side by
-# side, so the job takes `--seconds` of wall time however many there are (4 now: each gets a
-# quarter of the machine's cores when there are fewer cores than targets). Exits non-zero when a
+# side, so the job takes `--seconds` of wall time however many there are (5 now: each gets a
+# fifth of the machine's cores when there are fewer cores than targets). Exits non-zero when a
 # target finds a crash or a broken invariant; the input is saved in build-fuzz/artifacts/ and the
 # line to reproduce it is printed.
 #
@@ -28,7 +28,7 @@ while (( $# > 0 )); do
     *) targets+=("$1"); shift ;;
   esac
 done
-(( ${#targets[@]} > 0 )) || targets=(frame_decoder server_session client_session history_log)
+(( ${#targets[@]} > 0 )) || targets=(frame_decoder server_session client_session history_log mistakes)
 
 # Longest input per target: long enough for several frames and every state, short enough that
 # one execution stays well under a millisecond (the decoder is fed hundreds of ways per input).
@@ -38,6 +38,7 @@ max_len() {
     server_session) echo 1024 ;;
     client_session) echo 1024 ;;
     history_log) echo 512 ;;
+    mistakes) echo 512 ;;
     *) echo 1024 ;;
   esac
 }

@@ -61,7 +61,8 @@ const char* mistake_id(Mistake mistake);
 struct Diagnosis {
   Mistake mistake = Mistake::kNone;
   // Where in the bytes the mistake shows: the first byte of the frame it concerns (for
-  // kExtraFrames the first extra byte; for kNeverClosed, kSilent and kNone the end of the bytes).
+  // kExtraFrames the first extra byte, for kMissingItems the count's frame, for kNeverClosed and
+  // kSilent the end of the bytes; 0 for kNone and for diagnose_frame()).
   std::size_t offset = 0;
   // One sentence with the bytes in hex, e.g. "the length 05 00 00 00 reads as 83,886,080 but
   // only 5 bytes followed: read little-endian it is 5, exactly the bytes that came". "" for
@@ -74,7 +75,18 @@ struct Diagnosis {
 // What is wrong with the bytes `sender` sent on one connection of a server of `stage`: all of
 // them from the connection's start, or only the first ones when `complete` is false (later
 // bytes were not kept), given how the connection ended. Returns kNone when the bytes are a
-// correct conversation so far. With `complete` false it never claims a frame was cut short.
+// correct conversation so far.
+//
+// A mistake is named when reading the bytes the way that mistake writes them (lengths
+// little-endian, counting characters, as text; a count as 4 bare bytes) gives a correct
+// conversation of the stage and the right reading does not; otherwise the right reading's first
+// fault is said as the fact it is (kLengthAboveLimit, kInvalidUtf8, kCutShort*, kExtraFrames,
+// kForgotCount, kCountAsBinary, kNonDigitCount, kMissingItems). A frame is said to be cut short,
+// and items missing, only when the sender ended the stream (kClosed, kReset) or, for a client,
+// stalled until kIdleTimeout, and `complete` is true: never while it is kOpen, when the server
+// ended it (kRefused, kServerStopped), or for a server's bytes at kIdleTimeout (a server stops
+// mid-history there because its client stopped reading). kSilent and kNeverClosed need
+// kIdleTimeout and `complete`.
 //
 // What each side may send (docs/protocol.md, section 3): a client, exactly one frame (stage 2:
 // also the text "history"), then nothing; a server of stage 1 nothing; of stage 2 a count frame

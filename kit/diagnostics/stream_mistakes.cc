@@ -48,6 +48,13 @@ const char* end_phrase(StreamEnd end) {
   }
 }
 
+bool printable(std::string_view bytes) {
+  for (const char c : bytes) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 Diagnosis make(Mistake mistake, std::size_t offset, std::string what, const char* hint) {
   Diagnosis diagnosis;
   diagnosis.mistake = mistake;
@@ -83,11 +90,16 @@ Diagnosis failure(const Context& c, WalkStep step, const WalkFrame& f) {
                       grouped(f.announced) + " payload bytes that the length " +
                       hex_bytes(at.substr(0, 4)) + " of " + frame + " announced",
                   kHintCutShort);
-    case WalkStep::kAboveLimit:
-      return make(Mistake::kLengthAboveLimit, f.offset,
-                  "the length " + hex_bytes(at.substr(0, 4)) + " of " + frame + " reads as " +
-                      grouped(f.announced) + ", above the limit of " + grouped(c.max) + " bytes",
-                  kHintAboveLimit);
+    case WalkStep::kAboveLimit: {
+      std::string what = "the length " + hex_bytes(at.substr(0, 4)) + " of " + frame +
+                         " reads as " + grouped(f.announced) + ", above the limit of " +
+                         grouped(c.max) + " bytes";
+      // Printable length bytes are a fact worth saying: text sent without its length, often.
+      if (printable(at.substr(0, 4))) {
+        what += "; they are the text " + quoted(at.substr(0, 4));
+      }
+      return make(Mistake::kLengthAboveLimit, f.offset, what, kHintAboveLimit);
+    }
     case WalkStep::kInvalidUtf8: {
       const std::size_t bad = f.offset + f.header_size + f.utf8_error;
       return make(Mistake::kInvalidUtf8, f.offset,
@@ -145,8 +157,12 @@ std::string little_endian_what(const Context& c, const WalkFrame& f) {
   what += be > c.max ? ", above the limit of " + grouped(c.max) + " bytes"
                      : " but only " + grouped(followed) + " bytes followed";
   what += ": read little-endian it is " + grouped(little_endian(header.data()));
-  what += c.sender == Sender::kClient ? ", exactly the bytes that came"
-                                      : ", and every frame that came reads right that way";
+  if (c.sender == Sender::kServer) {
+    what += ", and every frame that came reads right that way";
+  } else {
+    what +=
+        c.complete ? ", exactly the bytes that came" : ", and the bytes kept read right that way";
+  }
   return what;
 }
 

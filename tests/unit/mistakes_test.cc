@@ -198,6 +198,11 @@ TEST(DiagnoseClientStream, ALengthAboveTheLimitThatNoMistakeExplains) {
       "the length ff ff ff ff of the frame at byte 0 reads as 4,294,967,295, above the limit "
       "of 1,048,576 bytes",
       d.what);
+  // Printable length bytes: the message without its length.
+  EXPECT_EQ(
+      "the length 68 65 6c 6c of the frame at byte 0 reads as 1,751,477,356, above the "
+      "limit of 1,048,576 bytes; they are the text \"hell\"",
+      client("hello").what);
   // Little-endian but not all of it came (the server closed at the header): only the fact.
   EXPECT_MISTAKE(Mistake::kLengthAboveLimit, client(little_endian_frame("Hello").substr(0, 6)));
 }
