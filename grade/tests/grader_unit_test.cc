@@ -1,0 +1,177 @@
+// chat-grade's engine in parts: output capping, submissions told apart, commands, the sandbox's
+// report line, and the sandbox itself (Linux, when it can be made here).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "grade/capped_output.h"
+#include "grade/check_run.h"
+#include "grade/fs.h"
+#include "grade/grader.h"
+#include "grade/isolation.h"
+#include "grade/process.h"
+#include "grade/submission.h"
+#include "grade/toolchain.h"
+
+namespace chatkit::grade {
+namespace {
+
+TEST(CappedOutput, KeepsEverythingThatFits) {
+  CappedOutput output(100);
+  output.append("hello ");
+  output.append("world");
+  EXPECT_EQ(output.text(), "hello world");
+  EXPECT_EQ(output.total_bytes(), 11u);
+}
+
+TEST(CappedOutput, KeepsTheStartAndTheEndOfALongOutputAndSaysHowMuchWasCut) {
+  CappedOutput output(100);
+  output.append("START");
+  for (int i = 0; i < 100000; ++i) output.append("0123456789");
+  output.append("END");
+  const std::string text = output.text();
+  EXPECT_EQ(text.rfind("START", 0), 0u) << text;
+  EXPECT_EQ(text.substr(text.size() - 3), "END") << text;
+  EXPECT_NE(text.find("bytes cut: the output was 1000008 bytes"), std::string::npos) << text;
+  EXPECT_LT(text.size(), 200u);
+  EXPECT_EQ(output.total_bytes(), 1000008u);
+}
+
+TEST(CappedOutput, FirstLinesSaysHowManyMoreThereWere) {
+  EXPECT_EQ(first_lines("a\nb\nc\nd\n", 2), "a\nb\n[... 2 more lines]\n");
+  EXPECT_EQ(first_lines("a\nb\n", 2), "a\nb\n");
+}
+
+TEST(Isolation, ReadsTheSandboxsLastLineOnly) {
+  bool time_ran_out = true;
+  EXPECT_EQ(stopped_processes("output\n", &time_ran_out), -1);
+  EXPECT_EQ(stopped_processes("x\n  | chat-sandbox: stopped 99 processes (time ran out)\n"
+                              "chat-sandbox: stopped 3 processes (the program had ended)\n",
+                              &time_ran_out),
+            3);
+  EXPECT_FALSE(time_ran_out);
+  // A student's program printing the line lands indented in a check's report: not the sandbox's.
+  EXPECT_EQ(
+      stopped_processes("  | chat-sandbox: stopped 99 processes (time ran out)\n", &time_ran_out),
+      -1);
+  EXPECT_EQ(stopped_processes("chat-sandbox: stopped 7 processes (time ran out)\n", &time_ran_out),
+            7);
+  EXPECT_TRUE(time_ran_out);
+}
+
+TEST(Submission, IsToldApartByItsFiles) {
+  const std::string source = CHATKIT_SOURCE_DIR;
+  const Submission cpp1 = inspect_submission("a", source + "/exercises/solutions/stage1/cpp");
+  EXPECT_EQ(cpp1.language, Language::kCpp);
+  EXPECT_EQ(cpp1.extra_sources, std::vector<std::string>{"socketfuncs.cpp"});
+  EXPECT_EQ(inspect_submission("b", source + "/exercises/solutions/stage2/python").language,
+            Language::kPython);
+  const Submission none =
+      inspect_submission("c", source + "/grade/tests/submissions/missing-files");
+  EXPECT_EQ(none.language, Language::kUnknown);
+  EXPECT_NE(missing_files_problem(none, 1).find("socketfuncs.cpp"), std::string::npos);
+  EXPECT_NE(missing_files_problem(none, 1).find("README.txt"), std::string::npos);
+}
+
+TEST(Commands, QuoteWhatNeedsQuotingAsTheCheckProgramSplitsIt) {
+  EXPECT_EQ(command_word("/a/b"), "/a/b");
+  EXPECT_EQ(command_word("/a b/c"), "'/a b/c'");
+  EXPECT_EQ(command_word("/it's"), "\"/it's\"");
+  const CheckCommands python = python_check_commands(3, "/usr/bin/python3", "/w/src");
+  EXPECT_EQ(python.server,
+            "/usr/bin/python3 -B -X utf8 /w/src/server.py --port {port} --data {data}");
+  EXPECT_EQ(python.client,
+            "/usr/bin/python3 -B -X utf8 /w/src/client.py --host {host} --port {port} "
+            "--message {message}");
+  EXPECT_EQ(cpp_check_commands(2, "/w/s", "/w/c").server, "/w/s --port {port}");
+}
+
+TEST(Commands, Stage1LinksTheStudentsSocketfuncsAndNeverTheKits) {
+  const Toolchain toolchain = configured_toolchain();
+  const auto has = [](const std::vector<std::string>& argv, const std::string& end) {
+    for (const std::string& arg : argv) {
+      if (arg.size() >= end.size() && arg.compare(arg.size() - end.size(), end.size(), end) == 0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto stage1 = compile_command(toolchain, 1, "/w/src", "server.cpp", {"socketfuncs.cpp"},
+                                      "/w/build-server/server");
+  EXPECT_TRUE(has(stage1, "/w/src/socketfuncs.cpp"));
+  EXPECT_TRUE(has(stage1, "exercises/stage1/cpp"));
+  EXPECT_TRUE(has(stage1, "libchatkit_student_sockets.a"));
+  EXPECT_FALSE(has(stage1, "libchatkit_student.a"));
+  const auto stage2 = compile_command(toolchain, 2, "/w/src", "client.cpp", {}, "/w/c");
+  EXPECT_TRUE(has(stage2, "libchatkit_student.a"));
+  EXPECT_TRUE(has(stage2, "libchatkit_protocol.a"));
+}
+
+// The sandbox itself, where it can be made.
+class Sandbox : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    isolation_ = probe_isolation(default_sandbox_program(), true, IsolationLimits{});
+    if (!isolation_.sandboxed) GTEST_SKIP() << isolation_.why_weaker;
+  }
+  ProcessOutcome run(const std::string& script, double budget = 30) {
+    ProcessSpec spec;
+    spec.argv = {isolation_.sandbox_program, "--max-processes", "32"};
+    if (isolation_.as_root) {  // Root has no process limit: an unprivileged uid, as chat-grade.
+      const std::string uid = std::to_string(kSlotUidBase + 999);
+      spec.argv.insert(spec.argv.end(), {"--uid", uid, "--gid", uid});
+    }
+    spec.argv.insert(spec.argv.end(), {"--", "/bin/sh", "-c", script});
+    spec.budget_seconds = budget;
+    spec.terminate_first = true;
+    return run_process_sync(spec);
+  }
+  Isolation isolation_;
+};
+
+TEST_F(Sandbox, RunsTheCommandAsProcessOneOfItsOwnWithAnExitStatus) {
+  const ProcessOutcome outcome = run("echo pid $$; exit 3");
+  EXPECT_EQ(outcome.exit_code, 3) << outcome.output;
+  // Process 1 is the sandbox's init; the command is its first child.
+  EXPECT_NE(outcome.output.find("pid 2"), std::string::npos) << outcome.output;
+}
+
+TEST_F(Sandbox, HasALoopbackOfItsOwnThatIsUpWithEveryPortFree) {
+  // /proc/net/dev lists the interfaces of the reader's network namespace.
+  const ProcessOutcome interfaces = run("cut -d: -f1 /proc/net/dev | tail -n +3 | tr -d ' '");
+  EXPECT_EQ(interfaces.output, "lo\n") << "the sandbox should have a loopback only";
+  if (!executable_by_anyone("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  // Port 10000 is free inside whatever listens on it outside, and 127.0.0.1 answers.
+  const ProcessOutcome outcome =
+      run("/usr/bin/python3 -c \"import socket; s = socket.create_server(('127.0.0.1', 10000)); "
+          "socket.create_connection(('127.0.0.1', 10000)); print('connected')\"");
+  EXPECT_EQ(outcome.output, "connected\n");
+}
+
+TEST_F(Sandbox, StopsAndCountsWhatTheCommandLeftRunning) {
+  const ProcessOutcome outcome = run("sleep 100 & sleep 100 & exit 0");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_FALSE(outcome.timed_out);
+  EXPECT_NE(outcome.output.find("chat-sandbox: stopped 2 processes (the program had ended)"),
+            std::string::npos)
+      << outcome.output;
+}
+
+TEST_F(Sandbox, StopsEverythingWhenTimeRunsOut) {
+  const ProcessOutcome outcome = run("sleep 100 & sleep 100 & wait", 1);
+  EXPECT_TRUE(outcome.timed_out);
+  // The shell and its two sleeps.
+  EXPECT_NE(outcome.output.find("chat-sandbox: stopped 3 processes (time ran out)"),
+            std::string::npos)
+      << outcome.output;
+}
+
+TEST_F(Sandbox, LimitsProcesses) {
+  const ProcessOutcome outcome =
+      run("i=0; while [ $i -lt 40 ]; do sleep 5 & i=$((i+1)); done 2>&1 | head -1; exit 0");
+  EXPECT_NE(outcome.output.find("fork"), std::string::npos) << "the 33rd process should not start\n"
+                                                            << outcome.output;
+}
+
+}  // namespace
+}  // namespace chatkit::grade
