@@ -130,9 +130,11 @@ int main(int argc, char** argv) {
       grading, submissions,
       [&](const StudentResult& student) {
         ++finished;
-        std::printf("[%zu/%zu] %s: %d/%zu passed, %.1f s%s%s\n", finished, submissions.size(),
-                    student.student.c_str(), passed_count(student), student.checks.size(),
-                    student.seconds, student.problem.empty() ? "" : ": ", student.problem.c_str());
+        std::printf("[%zu/%zu] %s: %d/%zu passed, %.1f s (build %.1f s, checks %.1f s)%s%s\n",
+                    finished, submissions.size(), student.student.c_str(), passed_count(student),
+                    student.checks.size(), student.seconds, student.build_seconds,
+                    student.check_seconds, student.problem.empty() ? "" : ": ",
+                    student.problem.c_str());
         std::fflush(stdout);
 #ifdef CHATKIT_GRADE_HAVE_REPORTS
         const std::string path =

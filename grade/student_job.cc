@@ -112,6 +112,7 @@ class StudentJob : public std::enable_shared_from_this<StudentJob> {
       result_.build_output += program + ".cpp:\n" + first_lines(outcome.output, kBuildOutputLines);
     }
     if (++programs_built_ < 2) return;
+    result_.build_seconds = static_cast<double>(uv_hrtime() - start_ns_) / 1e9;
     if (result_.build == BuildStatus::kFailed || result_.build == BuildStatus::kTimedOut) {
       result_.checks = unrun_checks(grading_.stage_checks, "the submission did not build");
       return finish();
@@ -140,6 +141,7 @@ class StudentJob : public std::enable_shared_from_this<StudentJob> {
   }
 
   void checks_ran(ProcessOutcome outcome) {
+    result_.check_seconds = outcome.seconds;
     read_check_run(outcome, summary_path_, grading_.stage_checks, grading_.isolation,
                    grading_.options.run_budget_seconds, &result_);
     finish();

@@ -15,7 +15,13 @@ set(solutions ${PROJECT_SOURCE_DIR}/exercises/solutions)
 add_executable(grader_unit_tests tests/grader_unit_test.cc)
 target_link_libraries(grader_unit_tests PRIVATE chatkit_grader GTest::gtest_main)
 target_compile_definitions(grader_unit_tests PRIVATE
-  "CHATKIT_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
+  "CHATKIT_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\""
+  "CHATKIT_CHAT_GRADE=\"$<TARGET_FILE:chat-grade>\""
+  "CHATKIT_GRADER_TEST_DIR=\"${CMAKE_CURRENT_BINARY_DIR}/grader-cli\"")
+if(TARGET chatkit_grade_reports)
+  target_compile_definitions(grader_unit_tests PRIVATE CHATKIT_GRADE_HAVE_REPORTS)
+endif()
+add_dependencies(grader_unit_tests chat-grade)
 chatkit_warnings(grader_unit_tests)
 gtest_discover_tests(grader_unit_tests TEST_PREFIX "grade." PROPERTIES LABELS grade
                      DISCOVERY_MODE PRE_TEST)

@@ -173,5 +173,43 @@ TEST_F(Sandbox, LimitsProcesses) {
                                                             << outcome.output;
 }
 
+// chat-grade's command line.
+TEST(Cli, SaysHowToCallItWhenNeitherAClassNorASingleFolderIsGiven) {
+  ProcessSpec spec;
+  spec.argv = {CHATKIT_CHAT_GRADE, "--stage", "2"};
+  const ProcessOutcome outcome = run_process_sync(spec);
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_NE(outcome.output.find("chat-grade: give either SUBMISSIONS and --out DIR, or --single "
+                                "DIR and --results FILE"),
+            std::string::npos)
+      << outcome.output;
+}
+
+TEST(Cli, SingleGradesOneFolderPrintsProgressAndWritesItsResults) {
+  const std::string results = std::string(CHATKIT_GRADER_TEST_DIR) + "/single/results.json";
+  remove_tree(results);
+  ProcessSpec spec;
+  spec.argv = {CHATKIT_CHAT_GRADE,
+               "--stage",
+               "2",
+               "--single",
+               std::string(CHATKIT_SOURCE_DIR) + "/exercises/solutions/stage2/python",
+               "--results",
+               results,
+               "--budget",
+               "60"};
+  const ProcessOutcome outcome = run_process_sync(spec);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.output.find("[1/1] submission: 21/21 passed, "), std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("graded 1 students in "), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find(" students/minute"), std::string::npos) << outcome.output;
+#ifdef CHATKIT_GRADE_HAVE_REPORTS
+  std::string text;
+  ASSERT_TRUE(read_file(results, &text)) << "no " << results << "\n" << outcome.output;
+  EXPECT_NE(text.find("\"score\": 21"), std::string::npos) << text.substr(0, 2000);
+#endif
+}
+
 }  // namespace
 }  // namespace chatkit::grade
