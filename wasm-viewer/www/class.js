@@ -313,8 +313,11 @@ class ClassView {
     this.stage = 2;
     this.maxConnections = 200;
     this.maxMessageBytes = kDefaultMaxMessageBytes;  // the server's, from its hello
-    this.maxSeenId = 0;
-    this.seen = 0;
+    // The server numbers connections in order, so those since the page opened are the ids from
+    // the first it was told of to the newest, also the ones a busy server never sent it.
+    this.firstId = null;
+    this.newestId = 0;
+    this.dropPending = false;  // a "dropped" came; the update with the newer rows is due
     this.diagnosed = new Set();
     this.renderPending = false;
     this.renderTimer = null;
@@ -337,7 +340,8 @@ class ClassView {
         this.near.add(id);
         if (this.rows.get(id)?.signature === null) this.dirty.add(id);
       }
-      if (this.dirty.size > 0) this.scheduleRender(true);
+      // At once, unless rows were dropped and the update with their successors is due.
+      if (this.dirty.size > 0) this.scheduleRender(!this.dropPending);
     }, { root: this.list, rootMargin: '300% 0px' });
     this.byteView = $('byte-view');
     this.bytes = new ByteView(this.byteView, {
@@ -483,6 +487,7 @@ class ClassView {
   }
 
   onUpdate(conns) {
+    this.dropPending = false;
     // Under load an update can bring more new connections than the page keeps: those that would
     // be dropped at once are only counted.
     let skip = 0;
@@ -493,10 +498,8 @@ class ClassView {
       if (!Number.isInteger(conn?.id)) continue;
       let connection = this.connections.get(conn.id);
       if (!connection) {
-        if (conn.id > this.maxSeenId) {
-          this.maxSeenId = conn.id;
-          ++this.seen;
-        }
+        this.firstId = Math.min(this.firstId ?? conn.id, conn.id);
+        this.newestId = Math.max(this.newestId, conn.id);
         if (conn.diagnosis) this.diagnosed.add(conn.id);
         if (skip > 0 && this.selected?.id !== conn.id) {
           --skip;
@@ -533,6 +536,9 @@ class ClassView {
         this.selected.dropped = true;
       }
     }
+    // The server sends the update that brings the newer rows right after: drawn before it, the
+    // list would flash empty under load.
+    this.dropPending = true;
     this.scheduleRender();
   }
 
@@ -611,6 +617,10 @@ class ClassView {
     this.renderPending = true;
     const draw = () => requestAnimationFrame(() => {
       this.renderPending = false;
+      if (this.dropPending && !urgent && performance.now() - this.lastRender < 2 * kListIntervalMs) {
+        this.scheduleRender();  // the update after the "dropped" is on its way
+        return;
+      }
       this.lastRender = performance.now();
       this.render();
     });
@@ -742,7 +752,7 @@ class ClassView {
       if ($(id).textContent !== text) $(id).textContent = text;
     };
     set('count-open', open);
-    set('count-seen', this.seen);
+    set('count-seen', this.firstId === null ? 0 : this.newestId - this.firstId + 1);
     set('count-diagnosed', this.diagnosed.size);
     $('list-empty').hidden = this.connections.size > 0;
     this.renderCaption();

@@ -166,6 +166,8 @@ async function pageState(page) {
     seen: document.getElementById('count-seen')?.textContent,
     newest: Number(document.querySelector('#class-list > li.conn')?.dataset.id ?? 0),
     elements: document.getElementsByTagName('*').length,
+    feed: document.documentElement.dataset.feed,
+    status: document.getElementById('feed-status')?.textContent,
   }));
 }
 
