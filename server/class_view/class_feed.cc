@@ -138,29 +138,39 @@ bool ClassFeed::update(Page& page) {
     page.dropped.clear();
   }
   if (page.seen_version == recorder_.version() && !page.behind) return false;
-  std::string message = update_head();
-  const std::size_t empty_size = message.size();
+  // The byte budget goes to the newest connections first (what the instructor is looking at);
+  // the message lists them oldest first.
+  const auto& records = recorder_.records();
+  with_bytes_.assign(records.size(), false);
   std::size_t budget = kTickBudgetBytes;
   bool behind = false;
-  for (const std::unique_ptr<ConnectionRecord>& owned : recorder_.records()) {
-    ConnectionRecord& record = *owned;
-    const bool changed = record.version > page.seen_version;
-    Page::Sent& sent = page.sent[record.id];
+  for (std::size_t i = records.size(); i-- > 0;) {
+    const ConnectionRecord& record = *records[i];
+    const auto found = page.sent.find(record.id);
+    const Page::Sent sent = found != page.sent.end() ? found->second : Page::Sent{};
     const std::size_t delta = (record.in.kept.size() - std::min(sent.in, record.in.kept.size())) +
                               (record.out.kept.size() - std::min(sent.out, record.out.kept.size()));
-    if (!changed && delta == 0) continue;
-    const bool with_bytes = delta <= budget;
-    if (!with_bytes) {
+    if (delta <= budget) {
+      budget -= delta;
+      with_bytes_[i] = true;
+    } else {
       behind = true;
-      if (!changed) continue;  // Nothing new but its bytes: they wait for a later tick.
     }
+  }
+  std::string message = update_head();
+  const std::size_t empty_size = message.size();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    ConnectionRecord& record = *records[i];
+    const bool changed = record.version > page.seen_version;
+    Page::Sent& sent = page.sent[record.id];
+    const bool with_bytes = with_bytes_[i];
+    const bool has_delta = sent.in < record.in.kept.size() || sent.out < record.out.kept.size();
+    // Unchanged, and its bytes are all sent or wait for a later tick: nothing to say.
+    if (!changed && (!has_delta || !with_bytes)) continue;
     if (message.size() > empty_size) message += ',';
     append_connection(message, record, ConnBytes{sent.in, sent.out, !with_bytes},
                       diagnosis(record));
-    if (with_bytes) {
-      budget -= delta;
-      sent = Page::Sent{record.in.kept.size(), record.out.kept.size()};
-    }
+    if (with_bytes) sent = Page::Sent{record.in.kept.size(), record.out.kept.size()};
   }
   page.seen_version = recorder_.version();
   page.behind = behind;

@@ -45,7 +45,8 @@
 //    "error":null | "the server's protocol error text"}
 //
 // Bounds and backpressure: each tick sends one page at most kTickBudgetBytes of connection bytes
-// (before base64); connections past the budget are sent with "bytes_pending":true. A page with
+// (before base64), the newest connections' first; the others that changed are sent with
+// "bytes_pending":true. A page with
 // more than kMaxQueuedBytes still queued on its WebSocket gets nothing that tick; it catches up
 // once it reads. The hello carries every kept byte (at most 2 × max_bytes × max_connections).
 //
@@ -129,6 +130,7 @@ class ClassFeed final : public FeedHandler, public ClassRecorder::Listener {
   uv_timer_t* timer_ = nullptr;  // While pages are open; freed by its close callback.
   bool armed_ = false;
   std::uint64_t last_tick_ms_ = 0;
+  std::vector<bool> with_bytes_;  // update(): which records get their bytes this tick.
 };
 
 }  // namespace chatkit

@@ -225,9 +225,10 @@ TEST(ClassFeed, AnUpdateCarriesAtMostTheBudgetOfBytesAndTheRestFollows) {
     const nlohmann::json& first = page.messages[1];
     ASSERT_EQ(first["type"], "update");
     ASSERT_EQ(first["connections"].size(), 3u) << first.dump().substr(0, 300);
-    EXPECT_EQ(first["connections"][0]["bytes_pending"], false);
-    EXPECT_EQ(first["connections"][0]["in"].get<std::string>().size(), base64_size(size));
-    for (int i : {1, 2}) {
+    // The newest gets its bytes; the budget has no room left for the others.
+    EXPECT_EQ(first["connections"][2]["bytes_pending"], false);
+    EXPECT_EQ(first["connections"][2]["in"].get<std::string>().size(), base64_size(size));
+    for (int i : {0, 1}) {
       EXPECT_EQ(first["connections"][i]["bytes_pending"], true);
       EXPECT_EQ(first["connections"][i]["in"], "");
       EXPECT_EQ(first["connections"][i]["in_from"], 0);
@@ -236,7 +237,7 @@ TEST(ClassFeed, AnUpdateCarriesAtMostTheBudgetOfBytesAndTheRestFollows) {
     ASSERT_TRUE(loop.run_until([&] { return page.messages.size() >= 4; }));
     for (int m : {2, 3}) {
       ASSERT_EQ(page.messages[m]["connections"].size(), 1u);
-      EXPECT_EQ(page.messages[m]["connections"][0]["id"], m);
+      EXPECT_EQ(page.messages[m]["connections"][0]["id"], 4 - m);
       EXPECT_EQ(page.messages[m]["connections"][0]["bytes_pending"], false);
     }
 
