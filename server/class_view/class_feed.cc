@@ -66,6 +66,10 @@ void ClassFeed::on_feed_message(FeedSession& session, std::string_view text) {
     session.close(1008, why);
     return;
   }
+  if (session.queued_bytes() > kMaxQueuedForRequests) {
+    session.close(1008, "the page asks for bytes faster than it reads them");
+    return;
+  }
   ConnectionRecord* record = recorder_.find(request->bytes_of);
   if (record == nullptr) {
     session.send_text(dropped_message({request->bytes_of}));

@@ -19,8 +19,8 @@
 //
 // page -> server
 //   {"type":"bytes","id":N}    the only request. Anything else closes the feed with 1008 and a
-//       reason that says so (binary messages: 1003): the class view is read-only, nothing a page
-//       sends changes the server.
+//       reason that says so (binary messages: 1003, more than 4096 bytes: 1009): the class view
+//       is read-only, nothing a page sends changes the server.
 //
 // Conn (every field always present):
 //   {"id":17,                       the server's connection number, as in its log ("#17");
@@ -76,6 +76,9 @@ class ClassFeed final : public FeedHandler, public ClassRecorder::Listener {
   static constexpr std::chrono::milliseconds kTick{100};
   static constexpr std::size_t kTickBudgetBytes = 256 * 1024;
   static constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;
+  // A page that asks for bytes while this much is still unread on its WebSocket is closed
+  // (1008): it asks faster than it reads, and the answers would pile up in the server.
+  static constexpr std::size_t kMaxQueuedForRequests = 64 * 1024 * 1024;
 
   struct Settings {
     Stage stage = Stage::kPersisted;

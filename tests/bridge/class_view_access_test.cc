@@ -95,6 +95,14 @@ TEST(ClassViewAccess, BeyondLoopbackThePageAndTheFeedNeedTheTokenPrintedAtStart)
     }
     EXPECT_EQ(upgrade(loop, port, "/class/ws"), 403);
     EXPECT_EQ(upgrade(loop, port, "/class/ws?token=" + std::string(32, 'f')), 403);
+    {  // The token does not lift the Origin rule: another site's page is refused.
+      WsTestClient other(loop);
+      ASSERT_TRUE(other.connect(port));
+      const std::optional<HttpReply> reply = other.request(
+          other.upgrade_request(port, "/class/ws?token=" + token, {"Origin: http://evil.example"}));
+      ASSERT_TRUE(reply.has_value()) << other.describe();
+      EXPECT_EQ(reply->status, 403) << reply->head << reply->body;
+    }
 
     const std::optional<HttpReply> page = get(loop, port, "/class?token=" + token);
     ASSERT_TRUE(page.has_value());

@@ -220,6 +220,13 @@ TEST_F(ClassViewFeed, IsReadOnlyAPageThatSendsAnythingButABytesRequestIsClosed) 
   ASSERT_TRUE(refused.has_value()) << explain(binary);
   EXPECT_EQ(refused->close_code(), 1003);
 
+  ClassPage large(loop_, 10);
+  ASSERT_TRUE(large.open(web_port_)) << explain(large);
+  ASSERT_TRUE(large.ws().send_frame(kWsText, std::string(5000, ' ')));
+  const std::optional<WsFrame> too_big = large.ws().read_until_close_frame();
+  ASSERT_TRUE(too_big.has_value()) << explain(large);
+  EXPECT_EQ(too_big->close_code(), 1009);
+
   // Nothing reached the chat server: its history is still empty.
   TestClient client(loop_);
   ASSERT_TRUE(client.connect("127.0.0.1", server_->port()));

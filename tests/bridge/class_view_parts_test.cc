@@ -254,6 +254,27 @@ TEST(ClassFeed, AnUpdateCarriesAtMostTheBudgetOfBytesAndTheRestFollows) {
   EXPECT_TRUE(loop.close());
 }
 
+TEST(ClassFeed, APageThatAsksFasterThanItReadsIsClosed) {
+  TestLoop loop;
+  {
+    ClassRecorder recorder(ClassViewLimits{});
+    ClassFeed feed(loop.get(), recorder, ClassFeed::Settings{Stage::kHistory, 1 << 20, "x"});
+    FakeSession page;
+    feed.on_feed_open(page);
+    const sockaddr_storage peer = loopback(1);
+    recorder.on_opened(1, reinterpret_cast<const sockaddr*>(&peer));
+    feed.on_feed_message(page, R"({"type":"bytes","id":1})");
+    ASSERT_EQ(page.messages.size(), 2u);
+    EXPECT_EQ(page.messages[1]["type"], "bytes");
+    page.queued = ClassFeed::kMaxQueuedForRequests + 1;
+    feed.on_feed_message(page, R"({"type":"bytes","id":1})");
+    EXPECT_EQ(page.messages.size(), 2u);
+    EXPECT_TRUE(page.closed);
+    feed.on_feed_closed(page);
+  }
+  EXPECT_TRUE(loop.close());
+}
+
 TEST(ClassView, WithoutWebNothingIsRecorded) {
   TestLoop loop;
   {
