@@ -113,7 +113,8 @@ def main():
     results, args = run_autograder(kit, work, root)
     expected = ["--stage", "2", "--single",
                 str(root / "submission/clone/exercises/stage2/python"), "--results",
-                str(root / "results/results.json"), "--points", str(root / "source/points.json")]
+                str(root / "results/results.json"), "--no-pch", "--points",
+                str(root / "source/points.json")]
     if args != expected:
         fail(f"chat-grade got {args}, expected {expected}")
     if results["score"] != 4:
