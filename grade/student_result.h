@@ -62,8 +62,8 @@ struct StudentResult {
   // "failed" with a message saying why (so that every report has the same tests).
   std::vector<CheckResult> checks;
   double seconds = 0;  // Wall-clock time for this student: build and checks.
-  // The parts of `seconds`: compiling (C++: from the first compiler's start to the last one's
-  // end, waiting for a free compiler included) and the check run. 0 for a part that did not run.
+  // The parts of `seconds`: preparing and compiling (C++: until the last compiler ended, the wait
+  // for a free compiler included) and the check run. 0 for a part that did not run.
   double build_seconds = 0;
   double check_seconds = 0;
 };

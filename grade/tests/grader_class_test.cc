@@ -15,9 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-json load_class(int stage) {
-  const std::string path =
-      std::string(CHATKIT_GRADER_DUMP_DIR) + "/stage" + std::to_string(stage) + ".json";
+json load_class(const std::string& name) {
+  const std::string path = std::string(CHATKIT_GRADER_DUMP_DIR) + "/" + name + ".json";
   std::ifstream in(path);
   if (!in) return json();
   return json::parse(in, nullptr, false);
@@ -42,11 +41,12 @@ std::string describe(const json& s) {
 
 class ClassTest : public ::testing::Test {
  protected:
-  void load(int stage) {
-    klass_ = load_class(stage);
+  void load(int stage) { load("stage" + std::to_string(stage), "Stage" + std::to_string(stage)); }
+  void load(const std::string& file, const std::string& fixture) {
+    klass_ = load_class(file);
     ASSERT_TRUE(klass_.is_object())
-        << "no results for stage " << stage << " in " << CHATKIT_GRADER_DUMP_DIR
-        << ": did the ctest fixture grade.Stage" << stage << "Class.Grade run?";
+        << "no results " << file << ".json in " << CHATKIT_GRADER_DUMP_DIR
+        << ": did the ctest fixture grade." << fixture << "Class.Grade run?";
   }
   void skip_unless_sandboxed() {
     if (!klass_["sandboxed"].get<bool>()) {
@@ -178,6 +178,24 @@ class Stage3Class : public ClassTest {
 TEST_F(Stage3Class, SolutionsInBothLanguagesGetFullMarks) {
   expect_full_marks("cpp-solution");
   expect_full_marks("python-solution");
+}
+
+class FallbackClass : public ClassTest {
+ protected:
+  void SetUp() override { load("fallback", "Fallback"); }
+};
+
+TEST_F(FallbackClass, WithoutTheSandboxACorrectStudentStillGetsFullMarks) {
+  EXPECT_FALSE(klass_["sandboxed"].get<bool>());
+  expect_full_marks("python-correct");
+}
+
+TEST_F(FallbackClass, WithoutTheSandboxTheBudgetStillStopsAProgramThatLoops) {
+  const json& s = student(klass_, "loops-forever");
+  EXPECT_EQ(s["run"].get<int>(), static_cast<int>(RunStatus::kTimedOut)) << describe(s);
+  EXPECT_NE(s["problem"].get<std::string>().find("the checks did not finish within 20 s"),
+            std::string::npos)
+      << describe(s);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #                               and broken, C++ and Python, every bad kind) in one run, at once;
 #                               a ctest fixture writing build/grade/grader-results/stageN.json
 #   grade.StageNClass.*         grader_class_tests: what came out, a test per bad kind
+#   grade.FallbackClass.*       the same without the sandbox (a process group per student)
 #   grade.Cli.*                 chat-grade's command line
 include(GoogleTest)
 set(grader_dumps ${CMAKE_CURRENT_BINARY_DIR}/grader-results)
@@ -57,16 +58,24 @@ foreach(stage 1 3)
             python-solution=${solutions}/stage${stage}/python)
 endforeach()
 
+# The fallback where the sandbox cannot be made (here forced with --no-sandbox): a process group
+# per student.
+add_test(NAME grade.FallbackClass.Grade
+  COMMAND grader_class_fixture --stage 2 --dump ${grader_dumps}/fallback.json --budget 20
+          --no-sandbox
+          python-correct=${solutions}/stage2/python
+          loops-forever=${submissions}/loops-forever)
+
 add_executable(grader_class_tests tests/grader_class_test.cc)
 target_link_libraries(grader_class_tests PRIVATE chatkit_grader GTest::gtest_main)
 target_compile_definitions(grader_class_tests PRIVATE
   "CHATKIT_GRADER_DUMP_DIR=\"${grader_dumps}\"")
 chatkit_warnings(grader_class_tests)
-foreach(stage 1 2 3)
-  set_tests_properties(grade.Stage${stage}Class.Grade PROPERTIES
-    FIXTURES_SETUP grade_stage${stage} LABELS grade TIMEOUT 300)
-  gtest_discover_tests(grader_class_tests TEST_PREFIX "grade." TEST_FILTER "Stage${stage}Class.*"
-    PROPERTIES LABELS grade FIXTURES_REQUIRED grade_stage${stage}
+foreach(class Stage1 Stage2 Stage3 Fallback)
+  set_tests_properties(grade.${class}Class.Grade PROPERTIES
+    FIXTURES_SETUP grade_${class} LABELS grade TIMEOUT 300)
+  gtest_discover_tests(grader_class_tests TEST_PREFIX "grade." TEST_FILTER "${class}Class.*"
+    PROPERTIES LABELS grade FIXTURES_REQUIRED grade_${class}
     DISCOVERY_MODE PRE_TEST)
 endforeach()
 add_dependencies(grader_class_tests grader_class_fixture)
