@@ -14,7 +14,8 @@
 // the medians; the target is open ≥ 90 % of closed.
 //
 // Usage: node class_view_bench.js --build DIR [--rounds 5] [--duration 5] [--posts 100]
-//        [--clients 8] [--chromium /usr/bin/chromium] [--json FILE]
+//        [--clients 8] [--class-bytes N] [--chromium /usr/bin/chromium] [--json FILE]
+// (--class-bytes: chat-server's option, the bytes kept of each connection each way.)
 // (tests/browser/bench/class_view_run.sh builds what it needs and runs this.)
 'use strict';
 
@@ -188,8 +189,9 @@ async function main() {
   for (const [name, file] of Object.entries(binaries)) {
     if (!fs.existsSync(file)) throw new Error(`no ${name} at ${file}: build it first (class_view_run.sh does)`);
   }
-  const server = new ChildProgram('chat-server', binaries.server,
-                                  ['--stage', '2', '--bind', '127.0.0.1', '--port', '0', '--web', '0']);
+  const serverArgs = ['--stage', '2', '--bind', '127.0.0.1', '--port', '0', '--web', '0'];
+  if (options['class-bytes']) serverArgs.push('--class-bytes', String(options['class-bytes']));
+  const server = new ChildProgram('chat-server', binaries.server, serverArgs);
   let browser = null;
   try {
     const [, port] = await server.waitFor(/^listening on 127\.0\.0\.1:(\d+)$/m);
@@ -251,7 +253,7 @@ async function main() {
     const cpu = os.cpus();
     console.log(`Machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, Linux ${os.release()}; ` +
                 `${options.rounds} rounds of ${options.duration} s, ${options.clients} clients, ` +
-                `a history of ${options.posts} posts of ${kPostBytes} B, ${new Date().toISOString().slice(0, 16)} UTC; ` +
+                `a history of ${options.posts} posts of ${kPostBytes} B, chat-server ${serverArgs.slice(6).join(' ')}, ${new Date().toISOString().slice(0, 16)} UTC; ` +
                 `load average ${loadAverage.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end.\n`);
     console.log('| Figure (median of the rounds) | class view closed | class view open | open ÷ closed | Target | |');
     console.log('|---|---:|---:|---:|---|---|');
