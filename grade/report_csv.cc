@@ -29,8 +29,9 @@ std::string text_cell(const std::string& raw) {
 
 std::string render_grades_csv(const ClassResult& klass, const GradingPolicy& policy) {
   std::string out = "student,language,build,passed,total,score,max_score,seconds,problem\r\n";
+  const std::vector<const CheckResult*> columns = report_columns(klass);
   for (const StudentResult& student : klass.students) {
-    const StudentScore score = score_student(student, klass, policy);
+    const StudentScore score = score_over(student, columns, policy);
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", student.seconds);
     out += text_cell(student.student) + "," + language_name(student.language) + "," +

@@ -93,7 +93,7 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
   double score_sum = 0;
   double max_sum = 0;
   for (const StudentResult& student : klass.students) {
-    const StudentScore score = score_student(student, klass, policy);
+    const StudentScore score = score_over(student, columns, policy);
     rows.push_back({&student, score});
     score_sum += score.score;
     max_sum += score.max_score;

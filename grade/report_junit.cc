@@ -73,7 +73,7 @@ std::string render_junit(const ClassResult& klass, const GradingPolicy& policy) 
     SuiteCounts counts;
     std::string cases;
     for (const CheckResult* column : columns) cases += render_case(student, *column, &counts);
-    const StudentScore score = score_student(student, klass, policy);
+    const StudentScore score = score_over(student, columns, policy);
     suites += "  <testsuite" + attribute("name", student.student) +
               attribute("tests", std::to_string(counts.tests)) +
               attribute("failures", std::to_string(counts.failures)) + attribute("errors", "0") +

@@ -133,9 +133,15 @@ double check_points(const GradingPolicy& policy, const std::string& name) {
 
 StudentScore score_student(const StudentResult& student, const ClassResult& klass,
                            const GradingPolicy& policy) {
+  return score_over(student, report_columns(klass), policy);
+}
+
+StudentScore score_over(const StudentResult& student,
+                        const std::vector<const CheckResult*>& columns,
+                        const GradingPolicy& policy) {
   StudentScore score;
   const bool ran = student.run != RunStatus::kNotRun;
-  for (const CheckResult* column : report_columns(klass)) {
+  for (const CheckResult* column : columns) {
     ++score.total;
     const CheckResult* check = find_check(student, column->name);
     const std::string status = check == nullptr ? "failed" : check->status;

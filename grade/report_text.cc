@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 namespace chatkit::grade {
@@ -220,19 +221,13 @@ std::string format_number(double value) {
 
 std::vector<const CheckResult*> report_columns(const ClassResult& klass) {
   std::vector<const CheckResult*> columns;
-  auto known = [&columns](const std::string& name) {
-    for (const CheckResult* column : columns) {
-      if (column->name == name) return true;
-    }
-    return false;
+  std::set<std::string_view> known;
+  auto add = [&columns, &known](const CheckResult& check) {
+    if (known.insert(check.name).second) columns.push_back(&check);
   };
-  for (const CheckResult& check : klass.stage_checks) {
-    if (!known(check.name)) columns.push_back(&check);
-  }
+  for (const CheckResult& check : klass.stage_checks) add(check);
   for (const StudentResult& student : klass.students) {
-    for (const CheckResult& check : student.checks) {
-      if (!known(check.name)) columns.push_back(&check);
-    }
+    for (const CheckResult& check : student.checks) add(check);
   }
   return columns;
 }

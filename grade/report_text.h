@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "grade/reports.h"
 #include "grade/student_result.h"
 
 namespace chatkit::grade {
@@ -48,6 +49,11 @@ std::string format_number(double value);
 // Every check name the reports have a column for: klass.stage_checks, then any check a student
 // has that the stage's list does not (in the order first seen).
 std::vector<const CheckResult*> report_columns(const ClassResult& klass);
+// score_student() over columns already found with report_columns(): a report finds them once,
+// not once per student.
+StudentScore score_over(const StudentResult& student,
+                        const std::vector<const CheckResult*>& columns,
+                        const GradingPolicy& policy);
 // The student's result for the check `name`, or nullptr when they have none.
 const CheckResult* find_check(const StudentResult& student, const std::string& name);
 
