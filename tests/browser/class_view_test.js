@@ -12,7 +12,8 @@
 //    byte view, struck through as the decoder rejects them.
 //  --case token: chat-server --web-bind 0.0.0.0 (Chromium still on 127.0.0.1): /class without
 //    the printed token, or with another, is refused (403) with a message that says where the
-//    token is; with it, the page works; once the server stops the page says it does not answer;
+//    token is; with it, the page works (and, with --max-connections 1, shows a connection the
+//    server refused); once the server stops the page says it does not answer;
 //    restarted on the same web port (a new token), the page says its feed is refused and why.
 //
 // A client whose diagnosis the bytes leave open (mistake undefined below) is checked for its end
@@ -287,9 +288,9 @@ function freePort() {
   });
 }
 
-async function startServer(scenario, options, extra) {
+async function startServer(scenario, options, extra, idleTimeout = kIdleTimeoutSeconds) {
   const args = ['--stage', String(options.stage), '--bind', '127.0.0.1', '--port', '0',
-                '--idle-timeout', kIdleTimeoutSeconds, ...extra];
+                '--idle-timeout', idleTimeout, ...extra];
   scenario.step(`start chat-server ${args.join(' ')}`);
   const server = new ChildProgram('chat-server', options.server, args);
   const [, chatPort] = await server.waitFor(/^listening on 127\.0\.0\.1:(\d+)$/m);
@@ -319,6 +320,9 @@ async function runToken(scenario, options, browser, first) {
   scenario.step('a client posts, another stays silent: their rows appear');
   await runProgram(options.client, ['--stage', String(options.stage), '--host', '127.0.0.1',
                                     '--port', String(first.chatPort), '--message', 'with the token']);
+  // Its place is free once the server has closed it (the class view says so).
+  await page.waitForFunction(() => document.querySelector('#class-list > li.conn')?.dataset.end === 'close',
+                             null, { timeout: kTimeoutMs });
   const silent = await rawClient(first.chatPort, () => {});
   await page.waitForFunction(() => document.querySelectorAll('#class-list > li.conn').length === 2,
                              null, { timeout: kTimeoutMs });
@@ -328,12 +332,25 @@ async function runToken(scenario, options, browser, first) {
   scenario.expectEqual('the silent client, still connected', 'open',
                        rows.find((r) => r.peer === `127.0.0.1:${silent.localPort}`)?.end);
 
+  scenario.step('one more client while the silent one holds the only place (--max-connections 1)');
+  // The server resets it, during or right after the handshake.
+  await new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port: first.chatPort });
+    socket.on('error', () => {});
+    socket.on('close', resolve);
+  });
+  await page.waitForFunction(() => document.querySelectorAll('#class-list > li.conn').length === 3,
+                             null, { timeout: kTimeoutMs });
+  const third = (await readRows(page)).find((r) => r.peer !== `127.0.0.1:${silent.localPort}` && r.end !== 'close');
+  scenario.expectEqual('the refused client\'s row: how it ended, in words', ['refused', 'refused: too many connections'],
+                       [third?.end, third?.endText]);
+
   scenario.step('stop chat-server (SIGTERM): the page says the feed is gone');
   await first.server.stop();
   await page.waitForSelector('html[data-feed="unreachable"]', { timeout: kTimeoutMs });
   const gone = await page.locator('#feed-problem').textContent();
   scenario.expect(/does not answer/.test(gone), `the page must say the server does not answer; it says ${JSON.stringify(gone)}`);
-  scenario.expectEqual('rows still shown after the server stopped', 2, (await readRows(page)).length);
+  scenario.expectEqual('rows still shown after the server stopped', 3, (await readRows(page)).length);
   scenario.expect(await page.locator('#class-list.stale').count() === 1,
                   'the list must look stale (greyed) once its feed is gone');
 
@@ -359,7 +376,9 @@ async function main() {
   try {
     let started;
     if (options.case === 'token') {
-      started = await startServer(scenario, options, ['--web', String(await freePort()), '--web-bind', '0.0.0.0']);
+      // One client at a time, so that a second one is refused; a silent one stays open.
+      started = await startServer(scenario, options, ['--web', String(await freePort()), '--web-bind', '0.0.0.0',
+                                                      '--max-connections', '1'], '60');
     } else {
       started = await startServer(scenario, options, ['--web', '0']);
     }
