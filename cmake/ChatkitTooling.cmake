@@ -4,6 +4,8 @@ file(GLOB_RECURSE CHATKIT_FORMAT_SOURCES CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/server/*.h ${PROJECT_SOURCE_DIR}/server/*.cc
      ${PROJECT_SOURCE_DIR}/client/*.h ${PROJECT_SOURCE_DIR}/client/*.cc
      ${PROJECT_SOURCE_DIR}/bridge/*.h ${PROJECT_SOURCE_DIR}/bridge/*.cc
+     ${PROJECT_SOURCE_DIR}/grade/*.h ${PROJECT_SOURCE_DIR}/grade/*.cc
+     ${PROJECT_SOURCE_DIR}/harness/*.h ${PROJECT_SOURCE_DIR}/harness/*.cc
      ${PROJECT_SOURCE_DIR}/wasm-viewer/*.h ${PROJECT_SOURCE_DIR}/wasm-viewer/*.cc
      ${PROJECT_SOURCE_DIR}/exercises/*.h ${PROJECT_SOURCE_DIR}/exercises/*.cc
      ${PROJECT_SOURCE_DIR}/exercises/*.cpp
