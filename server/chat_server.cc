@@ -222,8 +222,9 @@ void ChatServer::on_signal(uv_signal_t* signal, int signum) {
   auto* self = static_cast<ChatServer*>(signal->data);
   if (self->phase_ >= Phase::kDraining) {
     self->logger_.log("signal " + std::to_string(signum) + " again: closing every connection now");
-    for (auto& [id, connection] : self->connections_)
+    for (auto& [id, connection] : self->connections_) {
       connection->close("second signal", ConnectionEnd::kServerStopped);
+    }
     return;
   }
   self->logger_.log("signal " + std::to_string(signum) + ": stopping (finishing " +
