@@ -9,11 +9,15 @@
 // pid namespace whose first process (this program's "init") runs PROGRAM, reaps every orphan,
 // and when PROGRAM ends kills whatever PROGRAM left behind: nothing of the submission survives
 // the run. When not root, a user namespace too (unprivileged user namespaces), in which the
-// caller's uid is 0. PROGRAM runs with RLIMIT_NPROC (--max-processes: a fork loop stops there;
-// counted per user: as root, give each parallel sandbox its own --uid, an unprivileged uid that
-// nothing else uses, and --chown its working folder to it; in a user namespace, Linux 5.14 and
-// later count a namespace's processes apart), RLIMIT_FSIZE (--max-file-size: a program printing
-// without end into its output file gets EFBIG or SIGXFSZ) and RLIMIT_CORE 0.
+// caller's uid is 0. And a mount namespace of its own whose /proc is the new pid namespace's
+// (programs that read /proc/<their pid>, as AddressSanitizer's leak check does, find themselves;
+// a submission sees only its own processes); where that mount is refused (some containers),
+// /proc stays the machine's and the rest still holds. PROGRAM runs with RLIMIT_NPROC
+// (--max-processes: a fork loop stops there; counted per user: as root, give each parallel sandbox
+// its own --uid, an unprivileged uid that nothing else uses, and --chown its working folder to it;
+// in a user namespace, Linux 5.14 and later count a namespace's processes apart), RLIMIT_FSIZE
+// (--max-file-size: a program printing without end into its output file gets EFBIG or SIGXFSZ) and
+// RLIMIT_CORE 0.
 //
 // Exit status: PROGRAM's own, 128 + N when signal N ended it, 125 when the sandbox could not be
 // made (with a line "chat-sandbox: <step>: <reason>" on stderr), 127 when PROGRAM could not be
@@ -32,6 +36,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -201,6 +206,11 @@ int exit_code_of(int status) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);  // The launcher killed: the whole namespace goes.
   bring_loopback_up();
   if (options.probe) std::_Exit(0);
+  // Private first: a mount in a namespace whose mounts propagate would replace the machine's
+  // own /proc.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0) {
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  }
   if (!options.chown_dir.empty() && options.uid >= 0) {
     chown_uid = static_cast<uid_t>(options.uid);
     chown_gid = static_cast<gid_t>(options.gid >= 0 ? options.gid : options.uid);
@@ -243,11 +253,12 @@ int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   const uid_t uid = getuid();
   const gid_t gid = getgid();
-  int flags = CLONE_NEWNET | CLONE_NEWPID;
+  int flags = CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS;
   if (uid != 0) flags |= CLONE_NEWUSER;  // Root needs none; a user gets its capabilities here.
   if (unshare(flags) != 0) {
     std::fprintf(stderr, "chat-sandbox: cannot make %s namespaces: %s\n",
-                 uid != 0 ? "user, network and pid" : "network and pid", std::strerror(errno));
+                 uid != 0 ? "user, network, pid and mount" : "network, pid and mount",
+                 std::strerror(errno));
     return options.probe ? 1 : kSetupFailed;
   }
   if (uid != 0) {

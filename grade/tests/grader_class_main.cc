@@ -2,7 +2,8 @@
 // and writes what came out as JSON for grader_class_test.cc (a ctest fixture: one grading run,
 // many tests reading its results).
 //
-//   grader_class_fixture --stage N --dump FILE [--budget S] [--max-file-size B] [--no-sandbox]
+//   grader_class_fixture --stage N --dump FILE [--budget S] [--build-budget S] [--max-file-size B]
+//                        [--no-sandbox]
 //                        STUDENT=PATH[+PATH...] ...
 //
 // Each STUDENT's folder is the PATHs copied in order (a folder's contents, or one file), later
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   app.add_option("--stage", options.stage)->required();
   app.add_option("--dump", dump_path)->required();
   app.add_option("--budget", options.run_budget_seconds);
+  app.add_option("--build-budget", options.build_budget_seconds);
   app.add_option("--max-file-size", options.limits.max_file_size);
   app.add_flag("--no-sandbox", no_sandbox);
   app.add_option("students", students)->required();

@@ -31,13 +31,15 @@ add_executable(grader_class_fixture tests/grader_class_main.cc)
 target_link_libraries(grader_class_fixture PRIVATE chatkit_grader chatkit_cli)
 chatkit_warnings(grader_class_fixture)
 
-# The classes. Budgets are short (a correct stage takes a few seconds; the ones that loop are
-# stopped at the budget) so that the whole suite stays quick; the file size limit is 4 MiB, which
+# The classes. Check budgets are short (a correct stage takes a few seconds; the ones that loop
+# are stopped at the budget) so that the whole suite stays quick; build budgets are long (two
+# classes compiling at once under ASan on a busy 2-core machine took over 60 s a program); the file size limit is 4 MiB, which
 # prints-megabytes (8 MiB) passes.
 set(common ${submissions}/common/stage2_server.py)
 set(py2_client ${solutions}/stage2/python/client.py)
 add_test(NAME grade.Stage2Class.Grade
   COMMAND grader_class_fixture --stage 2 --dump ${grader_dumps}/stage2.json --budget 45
+          --build-budget 300
           --max-file-size 4194304
           cpp-correct=${solutions}/stage2/cpp
           python-correct=${solutions}/stage2/python
@@ -53,7 +55,7 @@ add_test(NAME grade.Stage2Class.Grade
 foreach(stage 1 3)
   add_test(NAME grade.Stage${stage}Class.Grade
     COMMAND grader_class_fixture --stage ${stage} --dump ${grader_dumps}/stage${stage}.json
-            --budget 90
+            --budget 90 --build-budget 300
             cpp-solution=${solutions}/stage${stage}/cpp
             python-solution=${solutions}/stage${stage}/python)
 endforeach()

@@ -2,6 +2,7 @@
 // report line, and the sandbox itself (Linux, when it can be made here).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "grade/capped_output.h"
@@ -146,6 +147,14 @@ TEST_F(Sandbox, HasALoopbackOfItsOwnThatIsUpWithEveryPortFree) {
       run("/usr/bin/python3 -c \"import socket; s = socket.create_server(('127.0.0.1', 10000)); "
           "socket.create_connection(('127.0.0.1', 10000)); print('connected')\"");
   EXPECT_EQ(outcome.output, "connected\n");
+}
+
+TEST_F(Sandbox, SeesOnlyItsOwnProcessesInProc) {
+  // Its init, the shell and the pipeline: pids 1 to 6 of its own pid namespace (AddressSanitizer's
+  // leak check reads /proc/<its pid>). The machine's /proc would show far more, and higher pids.
+  const ProcessOutcome outcome = run("ls /proc | grep '^[0-9]' | sort -n | tail -n 1");
+  EXPECT_LE(std::atoi(outcome.output.c_str()), 6) << outcome.output;
+  EXPECT_GE(std::atoi(outcome.output.c_str()), 1) << outcome.output;
 }
 
 TEST_F(Sandbox, StopsAndCountsWhatTheCommandLeftRunning) {
