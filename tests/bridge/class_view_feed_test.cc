@@ -27,7 +27,8 @@ class ClassViewFeed : public ::testing::Test {
   void start(int stage, std::vector<std::string> extra) {
     ASSERT_TRUE(write_file(dir_.file("class.html"), "<!doctype html><title>class</title>"));
     extra.insert(extra.end(), {"--web", "0", "--web-root", dir_.path()});
-    server_ = std::make_unique<ServerUnderTest>(loop_, stage, dir_.path(), "", extra);
+    server_ = std::make_unique<ServerUnderTest>(loop_, stage, dir_.path(),
+                                                stage == 3 ? dir_.file("history.db") : "", extra);
     ASSERT_TRUE(server_->started()) << server_->describe();
     web_port_ = viewer_port(server_->process().wait_for_stdout_line("viewer at "));
     ASSERT_GT(web_port_, 0) << server_->describe();
@@ -201,6 +202,46 @@ TEST_F(ClassViewFeed, KeepsTheLastNConnectionsAndTheFirstMBytesAndSaysWhichItDro
   ASSERT_EQ(late.hello()["connections"].size(), 3u) << late.hello().dump();
   EXPECT_EQ(late.hello()["connections"][0]["id"], 3);
   EXPECT_EQ(late.hello()["connections"][2]["id"], 5);
+}
+
+TEST_F(ClassViewFeed, Stage3PostsAreShownAndAClientsResetIsOneToo) {
+  start(3, {});
+  ClassPage page(loop_);
+  ASSERT_TRUE(page.open(web_port_)) << explain(page);
+  EXPECT_EQ(page.hello()["stage"], 3);
+  {  // 1: a post, stored and acknowledged.
+    TestClient client(loop_);
+    ASSERT_TRUE(client.connect("127.0.0.1", server_->port()));
+    ASSERT_EQ(client.read_frame(), "0");
+    ASSERT_TRUE(client.send_frame("stored"));
+    ASSERT_TRUE(client.read_frame().has_value()) << client.last_error();
+    EXPECT_EQ(client.read_until_close(nullptr), PeerClose::kEof);
+  }
+  ASSERT_TRUE(page.wait_for_end(1)) << explain(page);
+  const PageConnection& posted = *page.find(1);
+  EXPECT_EQ(posted.end(), "close");
+  EXPECT_EQ(posted.conn["posts"], nlohmann::json::array({"stored"}));
+  EXPECT_EQ(posted.in, encode_frame("stored"));
+  EXPECT_EQ(posted.mistake(), "");
+  {  // 2: half a frame, then a reset.
+    TestClient client(loop_);
+    ASSERT_TRUE(client.connect("127.0.0.1", server_->port()));
+    ASSERT_TRUE(client.read_frame().has_value());
+    ASSERT_TRUE(
+        client.send(std::string("\x00\x00\x00\x08"
+                                "half",
+                                8)));
+    ASSERT_TRUE(page.wait_until([&] {
+      const PageConnection* c = page.find(2);
+      return c != nullptr && c->conn["in_total"] == 8;
+    })) << explain(page);
+    client.reset();
+  }
+  ASSERT_TRUE(page.wait_for_end(2)) << explain(page);
+  EXPECT_EQ(page.find(2)->end(), "reset");
+  EXPECT_EQ(page.find(2)->mistake(), "cut-short-in-payload") << page.find(2)->conn.dump();
+  EXPECT_TRUE(page.find(2)->conn["posts"].empty());
+  EXPECT_TRUE(page.problems().empty()) << explain(page);
 }
 
 TEST_F(ClassViewFeed, IsReadOnlyAPageThatSendsAnythingButABytesRequestIsClosed) {
