@@ -1,5 +1,6 @@
 #include "grade/grader.h"
 
+#include <signal.h>
 #include <uv.h>
 
 #include <algorithm>
@@ -65,6 +66,19 @@ bool prepare_grading(const GradeOptions& options, Grading* grading, std::string*
 }
 
 namespace {
+
+// Ctrl-C or SIGTERM while grading: every student's processes are stopped and the working folder
+// removed; the reports of the students graded so far are already written.
+std::string* stopping_work_root = nullptr;
+void on_stop_signal(uv_signal_t* handle, int signum) {
+  kill_running_processes();
+  if (stopping_work_root != nullptr) remove_tree(*stopping_work_root);
+  std::fprintf(stderr,
+               "chat-grade: stopped by signal %d; the students graded so far are reported\n",
+               signum);
+  uv_signal_stop(handle);
+  std::_Exit(128 + signum);
+}
 
 // The grading loop's state: which students wait, which slots are free.
 struct ClassRun {
@@ -158,8 +172,20 @@ ClassResult grade_submissions(const Grading& grading, const std::vector<Submissi
       std::min<unsigned>(run_grading.options.jobs, std::max<std::size_t>(submissions.size(), 1));
   for (unsigned slot = run.klass.parallel; slot > 0; --slot) run.free_slots.push_back(slot - 1);
   if (!work_root.empty()) {
+    std::string root = work_root;
+    stopping_work_root = &root;
+    uv_signal_t signals[2];
+    const int signums[2] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; ++i) {
+      uv_signal_init(&loop, &signals[i]);
+      uv_signal_start(&signals[i], on_stop_signal, signums[i]);
+      uv_unref(reinterpret_cast<uv_handle_t*>(&signals[i]));  // Grading alone keeps the loop.
+    }
     run.start_more();
     uv_run(&loop, UV_RUN_DEFAULT);
+    for (uv_signal_t& handle : signals) uv_close(reinterpret_cast<uv_handle_t*>(&handle), nullptr);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    stopping_work_root = nullptr;
   }
   uv_loop_close(&loop);
   if (!work_root.empty()) remove_tree(work_root);

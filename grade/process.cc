@@ -5,6 +5,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "grade/capped_output.h"
 
@@ -16,6 +17,12 @@ namespace {
 // After the program has exited, its pipes are read until they close; a leftover of the program
 // that escaped its group (outside the sandbox) may hold them open, so the wait is bounded.
 constexpr std::uint64_t kDrainMs = 2000;
+
+// The process groups of the programs still running (one loop thread uses it).
+std::set<int>& running_groups() {
+  static std::set<int> groups;
+  return groups;
+}
 
 class Process {
  public:
@@ -68,6 +75,7 @@ class Process {
       return;
     }
     pid_ = process_.pid;
+    running_groups().insert(pid_);
     for (uv_pipe_t& pipe : pipes_) {
       uv_read_start(reinterpret_cast<uv_stream_t*>(&pipe), on_alloc, on_read);
       ++pipes_reading_;
@@ -110,6 +118,7 @@ class Process {
   static void on_exit(uv_process_t* process, std::int64_t exit_status, int term_signal) {
     auto* self = static_cast<Process*>(process->data);
     self->exited_ = true;
+    running_groups().erase(self->pid_);
     self->outcome_.exit_code = exit_status;
     self->outcome_.term_signal = term_signal;
     self->outcome_.seconds = static_cast<double>(uv_hrtime() - self->start_ns_) / 1e9;
@@ -182,6 +191,10 @@ class Process {
 };
 
 }  // namespace
+
+void kill_running_processes() {
+  for (int group : running_groups()) uv_kill(-group, SIGKILL);
+}
 
 void run_process(uv_loop_t* loop, ProcessSpec spec, std::function<void(ProcessOutcome)> done) {
   auto* process = new Process(loop, std::move(spec), std::move(done));

@@ -45,6 +45,10 @@ void run_process(uv_loop_t* loop, ProcessSpec spec, std::function<void(ProcessOu
 // Runs `spec` on a loop of its own until it ends (for the few steps that come before grading).
 ProcessOutcome run_process_sync(ProcessSpec spec);
 
+// Kills (SIGKILL) the process group of every program run_process() started that has not ended
+// yet: for a grader that is being stopped (a sandbox's whole namespace goes with it).
+void kill_running_processes();
+
 // "exit status 1", "signal 9 (Killed)": how a program ended, in words.
 std::string describe_end(const ProcessOutcome& outcome);
 

@@ -1,6 +1,8 @@
 // chat-grade's engine in parts: output capping, submissions told apart, commands, the sandbox's
 // report line, and the sandbox itself (Linux, when it can be made here).
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <uv.h>
 
 #include <cstdlib>
 #include <string>
@@ -218,6 +220,90 @@ TEST(Cli, SingleGradesOneFolderPrintsProgressAndWritesItsResults) {
   ASSERT_TRUE(read_file(results, &text)) << "no " << results << "\n" << outcome.output;
   EXPECT_NE(text.find("\"score\": 21"), std::string::npos) << text.substr(0, 2000);
 #endif
+}
+
+// Processes whose command line holds `token`.
+int count_processes_with(const std::string& token) {
+  std::vector<DirEntry> entries;
+  std::string error;
+  list_dir("/proc", &entries, &error);
+  int count = 0;
+  for (const DirEntry& entry : entries) {
+    std::string cmdline;
+    if (entry.name.find_first_not_of("0123456789") == std::string::npos &&
+        read_file("/proc/" + entry.name + "/cmdline", &cmdline) &&
+        cmdline.find(token) != std::string::npos) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+// Ctrl-C while a student's programs run: chat-grade stops them all, even one that left its
+// process group (the never-exits submission's background process), and exits 130.
+TEST(Cli, StoppingTheGraderStopsEveryStudentsProcesses) {
+  if (!probe_isolation(default_sandbox_program(), true, IsolationLimits{}).sandboxed) {
+    GTEST_SKIP() << "without the sandbox a process that leaves its group outlives the grader";
+  }
+  const std::string dir = std::string(CHATKIT_GRADER_TEST_DIR) + "/stop";
+  const std::string submissions = std::string(CHATKIT_SOURCE_DIR) + "/grade/tests/submissions";
+  const std::string student = dir + "/class/never-exits";
+  std::string error;
+  remove_tree(dir);
+  ASSERT_TRUE(copy_tree(submissions + "/never-exits", student, &error)) << error;
+  ASSERT_TRUE(copy_tree(submissions + "/common", student, &error)) << error;
+  std::string client;
+  ASSERT_TRUE(read_file(
+      std::string(CHATKIT_SOURCE_DIR) + "/exercises/solutions/stage2/python/client.py", &client));
+  ASSERT_TRUE(write_file(student + "/client.py", client, &error)) << error;
+  const std::string token = "chatkit-grade-stop-test-" + std::to_string(uv_hrtime());
+  uv_os_setenv("CHATKIT_GRADE_TEST_TOKEN", token.c_str());
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  std::vector<std::string> args = {CHATKIT_CHAT_GRADE, "--stage",  "2",   "--out",
+                                   dir + "/out",       "--budget", "120", dir + "/class"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  uv_process_options_t options{};
+  options.file = argv[0];
+  options.args = argv.data();
+  options.exit_cb = [](uv_process_t* process, std::int64_t status, int) {
+    *static_cast<std::int64_t*>(process->data) = status;
+    uv_close(reinterpret_cast<uv_handle_t*>(process), nullptr);
+  };
+  uv_process_t grader;
+  std::int64_t exit_status = -1;
+  grader.data = &exit_status;
+  ASSERT_EQ(uv_spawn(&loop, &grader, &options), 0);
+  // Waits for the submission's background process to appear (a few per check run), then
+  // interrupts the grader.
+  struct Watch {
+    uv_process_t* grader;
+    std::string token;
+    int seen = 0;
+  } watch{&grader, token};
+  uv_timer_t timer;
+  uv_timer_init(&loop, &timer);
+  timer.data = &watch;
+  uv_timer_start(
+      &timer,
+      [](uv_timer_t* handle) {
+        auto* w = static_cast<Watch*>(handle->data);
+        w->seen = count_processes_with(w->token);
+        if (w->seen >= 1) {
+          uv_process_kill(w->grader, SIGINT);
+          uv_close(reinterpret_cast<uv_handle_t*>(handle), nullptr);
+        }
+      },
+      100, 100);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  EXPECT_GE(watch.seen, 1);
+  EXPECT_EQ(exit_status, 128 + SIGINT);
+  EXPECT_EQ(count_processes_with(token), 0) << "processes of the submission outlived the grader";
+  remove_tree(dir);
 }
 
 }  // namespace
