@@ -101,7 +101,10 @@ json render(const StudentResult& original, const ClassResult& klass, const Gradi
         "\n(Some reports were shortened to stay within Gradescope's limit of about 1 MB; "
         "their start and end are shown.)\n";
   }
+  // Gradescope takes the assignment's total from its own settings and reads only "score"; the
+  // total here is for everything else that reads the file (PrairieLearn's conversion, scripts).
   return json{{"score", score.score},
+              {"max_score", score.max_score},
               {"execution_time", static_cast<long>(std::lround(student.seconds))},
               {"output", keep_start_and_end(output, 2 * limit)},
               {"output_format", "text"},

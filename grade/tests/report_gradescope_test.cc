@@ -32,6 +32,7 @@ TEST(GradescopeJson, EveryCheckIsATestWithItsPointsAndReport) {
   EXPECT_EQ(bo["score"], 3.0);
   EXPECT_EQ(bo["execution_time"], 15);
   EXPECT_EQ(bo["stdout_visibility"], "hidden");
+  EXPECT_EQ(bo["max_score"], 7.0);
   EXPECT_EQ(bo["extra_data"]["max_score"], 7.0);
   EXPECT_EQ(bo["extra_data"]["language"], "Python");
   ASSERT_EQ(bo["tests"].size(), 5u);
