@@ -90,11 +90,9 @@ void WebSocketFeed::close(std::uint16_t code, std::string_view reason) {
 
 void WebSocketFeed::on_browser_data(const char* data, std::size_t size) {
   if (ws_ == nullptr || browser_closing_) return;
-  input_ = data;
-  input_size_ = size;
+  input_.set(data, size);
   const int status = wslay_event_recv(ws_);
-  input_ = nullptr;
-  input_size_ = 0;
+  input_.clear();
   if (status != 0) {
     owner_.feed_log("WebSocket receive failed (wslay error " + std::to_string(status) + ")");
     close_browser(false);
@@ -106,16 +104,7 @@ void WebSocketFeed::on_browser_data(const char* data, std::size_t size) {
 
 ssize_t WebSocketFeed::on_wslay_recv(wslay_event_context_ptr ctx, std::uint8_t* buf,
                                      std::size_t len, int, void* user_data) {
-  WebSocketFeed* self = feed_of(user_data);
-  if (self->input_size_ == 0) {
-    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-    return -1;
-  }
-  const std::size_t count = std::min(len, self->input_size_);
-  std::copy_n(self->input_, count, buf);
-  self->input_ += count;
-  self->input_size_ -= count;
-  return static_cast<ssize_t>(count);
+  return feed_of(user_data)->input_.read(ctx, buf, len);
 }
 
 void WebSocketFeed::on_wslay_message(wslay_event_context_ptr,

@@ -33,6 +33,7 @@
 #include "bridge/closable_timer.h"
 #include "bridge/feed_handler.h"
 #include "bridge/websocket_relay.h"
+#include "bridge/wslay_input.h"
 #include "kit/net/tcp_stream.h"
 
 namespace chatkit {
@@ -102,8 +103,7 @@ class WebSocketFeed final : public FeedSession {
   RelayLimits limits_;
   ClosableTimer timer_;
   wslay_event_context_ptr ws_ = nullptr;
-  const char* input_ = nullptr;  // Page bytes being handed to wslay during on_browser_data.
-  std::size_t input_size_ = 0;
+  WslayInput input_;    // Page bytes being handed to wslay during on_browser_data.
   std::string output_;  // Frame bytes produced during one pump, written as one write.
   enum class Deadline { kNone, kStall, kCloseHandshake, kTeardown };
   Deadline deadline_ = Deadline::kNone;

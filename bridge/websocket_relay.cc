@@ -106,14 +106,12 @@ void WebSocketRelay::open_refused(std::uint16_t code, std::string_view reason,
 
 void WebSocketRelay::on_browser_data(const char* data, std::size_t size) {
   if (ws_ == nullptr || browser_closing_) return;
-  input_ = data;
-  input_size_ = size;
+  input_.set(data, size);
   // wslay pulls the bytes through on_wslay_recv and calls on_wslay_message for each complete
   // message. Once it has stopped reading (a close received or sent for an error), the bytes
   // are dropped here: they are read only so that the close frame is not lost to a TCP reset.
   const int status = wslay_event_recv(ws_);
-  input_ = nullptr;
-  input_size_ = 0;
+  input_.clear();
   if (status != 0) {
     owner_.relay_log("WebSocket receive failed (wslay error " + std::to_string(status) + ")");
     close_browser(false);
@@ -125,16 +123,7 @@ void WebSocketRelay::on_browser_data(const char* data, std::size_t size) {
 
 ssize_t WebSocketRelay::on_wslay_recv(wslay_event_context_ptr ctx, std::uint8_t* buf,
                                       std::size_t len, int, void* user_data) {
-  WebSocketRelay* self = relay_of(user_data);
-  if (self->input_size_ == 0) {
-    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-    return -1;
-  }
-  const std::size_t count = std::min(len, self->input_size_);
-  std::copy_n(self->input_, count, buf);
-  self->input_ += count;
-  self->input_size_ -= count;
-  return static_cast<ssize_t>(count);
+  return relay_of(user_data)->input_.read(ctx, buf, len);
 }
 
 void WebSocketRelay::on_wslay_message(wslay_event_context_ptr,

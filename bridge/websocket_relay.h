@@ -46,6 +46,7 @@
 
 #include "bridge/bridge_stats.h"
 #include "bridge/closable_timer.h"
+#include "bridge/wslay_input.h"
 #include "kit/net/tcp_stream.h"
 
 namespace chatkit {
@@ -176,8 +177,7 @@ class WebSocketRelay final : private TcpStream::Handler {
   wslay_event_context_ptr ws_ = nullptr;
 
   // Browser bytes being handed to wslay during on_browser_data.
-  const char* input_ = nullptr;
-  std::size_t input_size_ = 0;
+  WslayInput input_;
   // Frame bytes wslay produced during one pump, written to the browser as one write.
   std::string output_;
 
