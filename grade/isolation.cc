@@ -38,13 +38,18 @@ Isolation probe_isolation(const std::string& sandbox_program, bool wanted, Isola
   return isolation;
 }
 
+long slot_uid(int pid, unsigned slot) {
+  return kSlotUidBase + (pid % kSlotUidRuns) * kSlotUidsPerRun +
+         static_cast<long>(slot) % kSlotUidsPerRun;
+}
+
 std::vector<std::string> isolate_command(const Isolation& isolation, unsigned slot,
                                          const std::string& work_dir,
                                          std::vector<std::string> argv) {
   if (!isolation.sandboxed) return argv;
   std::vector<std::string> command{isolation.sandbox_program};
   if (isolation.as_root) {
-    const std::string uid = std::to_string(kSlotUidBase + static_cast<long>(slot));
+    const std::string uid = std::to_string(slot_uid(static_cast<int>(getpid()), slot));
     command.insert(command.end(), {"--uid", uid, "--gid", uid, "--chown", work_dir});
   }
   command.insert(command.end(),

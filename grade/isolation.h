@@ -4,8 +4,8 @@
 // Sandboxed (Linux, as root or with unprivileged user namespaces): the check run goes through
 // chat-sandbox (grade/sandbox/sandbox_main.cc): its own network namespace with its own loopback,
 // its own pid namespace (nothing survives the run), a process limit (as root, each parallel slot
-// runs as an unprivileged uid of its own, kSlotUidBase + slot, so that the limit counts that
-// student's processes only), a file size limit, no core files.
+// runs as an unprivileged uid of its own, so that the limit counts that student's processes
+// only: see slot_uid()), a file size limit, no core files.
 //
 // Otherwise (another system, no permission, or --no-sandbox): a process group per student,
 // killed whole at the end of the run and when the budget runs out. Weaker: the submission shares
@@ -20,6 +20,15 @@
 namespace chatkit::grade {
 
 constexpr long kSlotUidBase = 3100000;
+constexpr long kSlotUidsPerRun = 256;
+constexpr long kSlotUidRuns = 4096;
+
+// The uid of parallel slot `slot` of the grading run in process `pid` (as root):
+// kSlotUidBase + (pid % kSlotUidRuns) * kSlotUidsPerRun + slot % kSlotUidsPerRun. Two graders
+// running at once (two ctest fixtures, two instructors) get different uids, so that one's fork
+// bomb does not count against the other's limit; a collision needs two live graders whose pids
+// are equal modulo 4096. No uid of a real user is that high on a usual system.
+long slot_uid(int pid, unsigned slot);
 
 struct IsolationLimits {
   long max_processes = 64;                       // Per student, threads included.

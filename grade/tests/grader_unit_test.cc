@@ -62,6 +62,14 @@ TEST(Isolation, ReadsTheSandboxsLastLineOnly) {
   EXPECT_TRUE(time_ran_out);
 }
 
+TEST(Isolation, GradersRunningAtOnceGetDifferentSlotUids) {
+  EXPECT_EQ(slot_uid(1, 0), kSlotUidBase + kSlotUidsPerRun);
+  EXPECT_EQ(slot_uid(1, 3), kSlotUidBase + kSlotUidsPerRun + 3);
+  EXPECT_NE(slot_uid(100, 3), slot_uid(101, 3));
+  EXPECT_NE(slot_uid(100, 255), slot_uid(101, 0));
+  EXPECT_LT(slot_uid(4095, 255), 4294967295L);
+}
+
 TEST(Submission, IsToldApartByItsFiles) {
   const std::string source = CHATKIT_SOURCE_DIR;
   const Submission cpp1 = inspect_submission("a", source + "/exercises/solutions/stage1/cpp");
@@ -121,7 +129,7 @@ class Sandbox : public ::testing::Test {
     ProcessSpec spec;
     spec.argv = {isolation_.sandbox_program, "--max-processes", "32"};
     if (isolation_.as_root) {  // Root has no process limit: an unprivileged uid, as chat-grade.
-      const std::string uid = std::to_string(kSlotUidBase + 999);
+      const std::string uid = std::to_string(slot_uid(static_cast<int>(uv_os_getpid()), 255));
       spec.argv.insert(spec.argv.end(), {"--uid", uid, "--gid", uid});
     }
     spec.argv.insert(spec.argv.end(), {"--", "/bin/sh", "-c", script});
