@@ -31,10 +31,8 @@ done
 echo "grading $students stage-2 C++ submissions on $(nproc) cores ($*)"
 "$grade" --stage 2 --out "$work/out" "$@" "$work/class" >"$work/progress.txt"
 tail -n 1 "$work/progress.txt"
-# Students without full marks (a correct submission should not be one), then the processor time
-# of everything chat-grade ran (compilers, check programs, the students' programs).
+# Students without full marks (a correct submission should not be one).
 grep -v '^\[.*: \([0-9]*\)/\1 passed' "$work/progress.txt" | grep '^\[' || true
-times | tail -n 1 | awk '{ printf "processor time of chat-grade and its children: %s user, %s system\n", $1, $2 }'
 # "[3/100] student007: 21/21 passed, 14.2 s (build 8.1 s, checks 6.0 s)"
 awk '/^\[/ { n++; split($3, p, "/"); if (p[1] == p[2]) full++;
              gsub(/[()]/, ""); b += $8; c += $11 }
