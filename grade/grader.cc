@@ -146,21 +146,25 @@ ClassResult grade_submissions(const Grading& grading, const std::vector<Submissi
     return s.language == Language::kCpp;
   });
   if (any_cpp && grading.options.use_pch && !work_root.empty()) {
-    ProcessSpec pch = build_pch_command(grading.toolchain, work_root + "/pch", &error);
-    if (pch.argv.empty()) {
-      on_note("no precompiled header (" + error + "): compiling is slower");
-    } else {
-      pch.budget_seconds = grading.options.build_budget_seconds;
-      const ProcessOutcome outcome = run_process_sync(pch);
-      if (outcome.exit_code == 0 && outcome.term_signal == 0 && !outcome.timed_out) {
-        run_grading.toolchain.pch_header = pch_header_path(work_root + "/pch");
-        char seconds[32];
-        std::snprintf(seconds, sizeof seconds, "%.1f", outcome.seconds);
-        on_note(std::string("precompiled header built in ") + seconds + " s");
-      } else {
+    const std::string pch_dir = work_root + "/pch";
+    std::vector<ProcessSpec> steps = build_pch_commands(grading.toolchain, pch_dir, &error);
+    if (steps.empty()) on_note("no precompiled header (" + error + "): compiling is slower");
+    double seconds = 0;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      steps[i].budget_seconds = grading.options.build_budget_seconds;
+      const ProcessOutcome outcome = run_process_sync(steps[i]);
+      seconds += outcome.seconds;
+      if (outcome.exit_code != 0 || outcome.term_signal != 0 || outcome.timed_out) {
         on_note("no precompiled header (" + describe_end(outcome) + "): compiling is slower. " +
                 outcome.output);
+        break;
       }
+      if (i + 1 < steps.size()) continue;
+      use_pch(&run_grading.toolchain, pch_dir);
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f", seconds);
+      on_note(std::string("precompiled header built in ") + text + " s" +
+              (run_grading.toolchain.is_clang() ? " (Clang: with the object of its code)" : ""));
     }
   }
   ClassRun run{&loop,      run_grading, submissions,

@@ -74,22 +74,40 @@ Toolchain configured_toolchain() {
   return toolchain;
 }
 
+namespace {
+
 std::string pch_header_path(const std::string& dir) {
   return dir + "/chatkit_grade_pch.h";
 }
 
-ProcessSpec build_pch_command(const Toolchain& toolchain, const std::string& dir,
-                              std::string* error) {
-  ProcessSpec spec;
+}  // namespace
+
+std::vector<ProcessSpec> build_pch_commands(const Toolchain& toolchain, const std::string& dir,
+                                            std::string* error) {
   const std::string header = pch_header_path(dir);
-  if (!make_dirs(dir, error) || !write_file(header, kPchSource, error)) return spec;
+  if (!make_dirs(dir, error) || !write_file(header, kPchSource, error)) return {};
+  ProcessSpec spec;
   spec.argv = {toolchain.compiler};
   for (const std::string& flag : base_flags(toolchain)) spec.argv.push_back(flag);
-  const bool clang = toolchain.compiler_id.find("Clang") != std::string::npos;
-  spec.argv.insert(spec.argv.end(),
-                   {"-x", "c++-header", header, "-o", header + (clang ? ".pch" : ".gch")});
   spec.cwd = dir;
-  return spec;
+  if (!toolchain.is_clang()) {
+    spec.argv.insert(spec.argv.end(), {"-x", "c++-header", header, "-o", header + ".gch"});
+    return {spec};
+  }
+  // The header with the object of its code (-building-pch-with-obj), then that object; the
+  // functions each get a section of their own, for the programs' --gc-sections.
+  ProcessSpec object = spec;
+  spec.argv.insert(spec.argv.end(), {"-Xclang", "-building-pch-with-obj", "-fpch-codegen",
+                                     "-fpch-instantiate-templates", "-x", "c++-header", header,
+                                     "-o", header + ".pch"});
+  object.argv.insert(object.argv.end(),
+                     {"-ffunction-sections", "-c", header + ".pch", "-o", header + ".o"});
+  return {spec, object};
+}
+
+void use_pch(Toolchain* toolchain, const std::string& dir) {
+  toolchain->pch_header = pch_header_path(dir);
+  toolchain->pch_object = toolchain->is_clang() ? toolchain->pch_header + ".o" : "";
 }
 
 std::vector<std::string> compile_command(const Toolchain& toolchain, int stage,
@@ -100,7 +118,7 @@ std::vector<std::string> compile_command(const Toolchain& toolchain, int stage,
   std::vector<std::string> argv{toolchain.compiler};
   for (const std::string& flag : base_flags(toolchain)) argv.push_back(flag);
   if (!toolchain.pch_header.empty()) {
-    if (toolchain.compiler_id.find("Clang") != std::string::npos) {
+    if (toolchain.is_clang()) {
       argv.insert(argv.end(), {"-include-pch", toolchain.pch_header + ".pch"});
     } else {
       argv.insert(argv.end(), {"-include", toolchain.pch_header});
@@ -113,6 +131,9 @@ std::vector<std::string> compile_command(const Toolchain& toolchain, int stage,
   };
   argv.push_back(path(main_source));
   for (const std::string& source : extra_sources) argv.push_back(path(source));
+  if (!toolchain.pch_object.empty()) {
+    argv.insert(argv.end(), {toolchain.pch_object, "-Wl,--gc-sections"});
+  }
   argv.insert(argv.end(), toolchain.link_flags.begin(), toolchain.link_flags.end());
   const auto& libraries = stage == 1 ? toolchain.stage1_libraries : toolchain.libraries;
   argv.insert(argv.end(), libraries.begin(), libraries.end());
