@@ -43,7 +43,8 @@ void ClassFeed::on_feed_open(FeedSession& session) {
     if (!first) hello += ',';
     first = false;
     append_connection(hello, *record, ConnBytes{}, diagnosis(*record));
-    page->sent[record->id] = Page::Sent{record->in.kept.size(), record->out.kept.size()};
+    page->sent[record->id] =
+        Page::Sent{record->in.kept.size(), record->out.kept.size(), record->version};
   }
   hello += connections_tail();
   page->seen_version = recorder_.version();
@@ -77,7 +78,9 @@ void ClassFeed::on_feed_message(FeedSession& session, std::string_view text) {
   }
   session.send_text(bytes_message(*record));
   // Later deltas go on from what the page has now.
-  page->sent[record->id] = Page::Sent{record->in.kept.size(), record->out.kept.size()};
+  Page::Sent& sent = page->sent[record->id];
+  sent.in = record->in.kept.size();
+  sent.out = record->out.kept.size();
 }
 
 void ClassFeed::on_feed_closed(FeedSession& session) {
@@ -111,7 +114,7 @@ void ClassFeed::arm() {
   // At most one update per page every kTick: the first change after a quiet spell waits for
   // the rest of the tick since the last one.
   const std::uint64_t now = uv_now(loop_);
-  const auto tick = static_cast<std::uint64_t>(kTick.count());
+  const auto tick = static_cast<std::uint64_t>(busy_ ? kBusyTick.count() : kTick.count());
   const std::uint64_t since = now - last_tick_ms_;
   armed_ = true;
   uv_timer_start(timer_, on_tick, since >= tick ? 0 : tick - since, 0);
@@ -129,6 +132,7 @@ void ClassFeed::tick() {
   std::vector<Page*> pages;
   for (const std::unique_ptr<Page>& page : pages_) pages.push_back(page.get());
   for (Page* page : pages) behind = update(*page) || behind;
+  busy_ = behind;
   if (behind && timer_ != nullptr) arm();
 }
 
@@ -142,19 +146,32 @@ bool ClassFeed::update(Page& page) {
     page.dropped.clear();
   }
   if (page.seen_version == recorder_.version() && !page.behind) return false;
-  // The byte budget goes to the newest connections first (what the instructor is looking at);
+  // The newest connections first (what the instructor is looking at): up to
+  // kMaxConnectionsPerTick of those that changed or are owed bytes, and the byte budget for them;
   // the message lists them oldest first.
   const auto& records = recorder_.records();
+  selected_.assign(records.size(), false);
   with_bytes_.assign(records.size(), false);
   std::size_t budget = kTickBudgetBytes;
+  std::size_t rows = 0;
   bool behind = false;
   for (std::size_t i = records.size(); i-- > 0;) {
     const ConnectionRecord& record = *records[i];
     const auto found = page.sent.find(record.id);
     const Page::Sent sent = found != page.sent.end() ? found->second : Page::Sent{};
+    const bool changed = found == page.sent.end() || record.version > sent.version;
     const std::size_t delta = (record.in.kept.size() - std::min(sent.in, record.in.kept.size())) +
                               (record.out.kept.size() - std::min(sent.out, record.out.kept.size()));
-    if (delta <= budget) {
+    if (!changed && delta == 0) continue;
+    const bool fits = delta <= budget;
+    // Unchanged but owed bytes there is no room for, or no row left this tick: a later tick.
+    if ((!changed && !fits) || rows == kMaxConnectionsPerTick) {
+      behind = true;
+      continue;
+    }
+    ++rows;
+    selected_[i] = true;
+    if (fits) {
       budget -= delta;
       with_bytes_[i] = true;
     } else {
@@ -164,17 +181,18 @@ bool ClassFeed::update(Page& page) {
   std::string message = update_head();
   const std::size_t empty_size = message.size();
   for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!selected_[i]) continue;
     ConnectionRecord& record = *records[i];
-    const bool changed = record.version > page.seen_version;
     Page::Sent& sent = page.sent[record.id];
     const bool with_bytes = with_bytes_[i];
-    const bool has_delta = sent.in < record.in.kept.size() || sent.out < record.out.kept.size();
-    // Unchanged, and its bytes are all sent or wait for a later tick: nothing to say.
-    if (!changed && (!has_delta || !with_bytes)) continue;
     if (message.size() > empty_size) message += ',';
     append_connection(message, record, ConnBytes{sent.in, sent.out, !with_bytes},
                       diagnosis(record));
-    if (with_bytes) sent = Page::Sent{record.in.kept.size(), record.out.kept.size()};
+    sent.version = record.version;
+    if (with_bytes) {
+      sent.in = record.in.kept.size();
+      sent.out = record.out.kept.size();
+    }
   }
   page.seen_version = recorder_.version();
   page.behind = behind;

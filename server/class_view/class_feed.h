@@ -44,9 +44,14 @@
 //                                   (kit/diagnostics/mistakes.h; "hint" may be "")
 //    "error":null | "the server's protocol error text"}
 //
-// Bounds and backpressure: each tick sends one page at most kTickBudgetBytes of connection bytes
-// (before base64), the newest connections' first; the others that changed are sent with
-// "bytes_pending":true. A page with
+// Bounds and backpressure: each tick sends one page at most kMaxConnectionsPerTick connections,
+// the newest that changed (the older ones follow in later ticks while they are kept), and at most
+// kTickBudgetBytes of connection bytes (before base64), the newest connections' first; the others
+// that changed are sent with "bytes_pending":true. After a tick that left something for later,
+// the next one waits kBusyTick instead of kTick. So what a page receives, and what it costs the
+// server and the browser, stays bounded however fast connections come: at thousands of
+// connections a second nobody can read them all, and most are evicted before a page could draw
+// them (docs/performance.md, "Class view", measured what an unbounded feed cost). A page with
 // more than kMaxQueuedBytes still queued on its WebSocket gets nothing that tick; it catches up
 // once it reads. The hello carries every kept byte (at most 2 × max_bytes × max_connections).
 //
@@ -74,7 +79,12 @@ namespace chatkit {
 class ClassFeed final : public FeedHandler, public ClassRecorder::Listener {
  public:
   static constexpr std::chrono::milliseconds kTick{100};
-  static constexpr std::size_t kTickBudgetBytes = 256 * 1024;
+  // The tick after one that left something for later (rows or bytes past their bounds): the
+  // server is busy, and a page drawing the newest rows ten times a second would take the CPU it
+  // needs, for rows gone before anyone could read them.
+  static constexpr std::chrono::milliseconds kBusyTick{1000};
+  static constexpr std::size_t kMaxConnectionsPerTick = 20;
+  static constexpr std::size_t kTickBudgetBytes = 64 * 1024;
   static constexpr std::size_t kMaxQueuedBytes = 1024 * 1024;
   // A page that asks for bytes while this much is still unread on its WebSocket is closed
   // (1008): it asks faster than it reads, and the answers would pile up in the server.
@@ -111,6 +121,7 @@ class ClassFeed final : public FeedHandler, public ClassRecorder::Listener {
     struct Sent {
       std::size_t in = 0;  // Kept bytes the page has, each way.
       std::size_t out = 0;
+      std::uint64_t version = 0;  // The record's version the page was last sent.
     };
     std::unordered_map<std::uint64_t, Sent> sent;  // The connections the page knows.
     std::vector<std::uint64_t> dropped;            // Evicted since its last message.
@@ -132,8 +143,11 @@ class ClassFeed final : public FeedHandler, public ClassRecorder::Listener {
   std::vector<std::unique_ptr<Page>> pages_;
   uv_timer_t* timer_ = nullptr;  // While pages are open; freed by its close callback.
   bool armed_ = false;
+  bool busy_ = false;  // The last tick left something for later: the next waits kBusyTick.
   std::uint64_t last_tick_ms_ = 0;
-  std::vector<bool> with_bytes_;  // update(): which records get their bytes this tick.
+  // update(): which records are sent this tick, and which of them with their bytes.
+  std::vector<bool> selected_;
+  std::vector<bool> with_bytes_;
 };
 
 }  // namespace chatkit

@@ -208,7 +208,7 @@ class FakeSession : public FeedSession {
 TEST(ClassFeed, AnUpdateCarriesAtMostTheBudgetOfBytesAndTheRestFollows) {
   TestLoop loop;
   {
-    const std::size_t size = 150 * 1024;  // Two of them exceed the 256 KiB budget of a tick.
+    const std::size_t size = ClassFeed::kTickBudgetBytes * 3 / 5;  // Two exceed a tick's budget.
     ClassRecorder recorder(ClassViewLimits{10, size});
     ClassFeed feed(loop.get(), recorder, ClassFeed::Settings{Stage::kHistory, 1 << 20, "x"});
     FakeSession page;
@@ -249,6 +249,42 @@ TEST(ClassFeed, AnUpdateCarriesAtMostTheBudgetOfBytesAndTheRestFollows) {
     page.queued = 0;
     ASSERT_TRUE(loop.run_until([&] { return page.messages.size() == 5; }));
     EXPECT_EQ(page.messages[4]["connections"][0]["end"], "close");
+    feed.on_feed_closed(page);
+  }
+  EXPECT_TRUE(loop.close());
+}
+
+TEST(ClassFeed, AnUpdateCarriesAtMostItsRowsNewestFirstAndTheOlderOnesFollow) {
+  TestLoop loop;
+  {
+    const std::size_t burst = ClassFeed::kMaxConnectionsPerTick + 10;
+    ClassRecorder recorder(ClassViewLimits{1000, 64});
+    ClassFeed feed(loop.get(), recorder, ClassFeed::Settings{Stage::kHistory, 1 << 20, "x"});
+    FakeSession page;
+    feed.on_feed_open(page);
+    for (std::uint64_t id = 1; id <= burst; ++id) {
+      const sockaddr_storage peer = loopback(1);
+      recorder.on_opened(id, reinterpret_cast<const sockaddr*>(&peer));
+      recorder.on_client_bytes(id, "hi", 2);
+    }
+    ASSERT_TRUE(loop.run_until([&] { return page.messages.size() >= 3; }));
+    // The first update: the newest kMaxConnectionsPerTick, oldest of them first, with bytes.
+    const nlohmann::json& first = page.messages[1]["connections"];
+    ASSERT_EQ(first.size(), ClassFeed::kMaxConnectionsPerTick);
+    EXPECT_EQ(first.front()["id"], burst - ClassFeed::kMaxConnectionsPerTick + 1);
+    EXPECT_EQ(first.back()["id"], burst);
+    EXPECT_EQ(first.back()["bytes_pending"], false);
+    // The next: the 10 older ones, nothing sent twice.
+    const nlohmann::json& second = page.messages[2]["connections"];
+    ASSERT_EQ(second.size(), 10u);
+    EXPECT_EQ(second.front()["id"], 1);
+    EXPECT_EQ(second.back()["id"], 10);
+    // A later change to one the page has is sent alone.
+    recorder.on_closed(5, ConnectionEnd::kClose);
+    ASSERT_TRUE(loop.run_until([&] { return page.messages.size() >= 4; }));
+    ASSERT_EQ(page.messages[3]["connections"].size(), 1u);
+    EXPECT_EQ(page.messages[3]["connections"][0]["id"], 5);
+    EXPECT_EQ(page.messages[3]["connections"][0]["end"], "close");
     feed.on_feed_closed(page);
   }
   EXPECT_TRUE(loop.close());
