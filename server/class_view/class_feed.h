@@ -8,8 +8,9 @@
 //    "max_message_bytes":1048576,"connections":[Conn...]}
 //       once, on open: every kept connection, oldest first, with all its kept bytes.
 //   {"type":"update","connections":[Conn...]}
-//       at most every 100 ms (kTick): only the connections that changed since the last message
-//       to this page (new ones included), oldest first, with their bytes as deltas.
+//       at most every 100 ms (kTick; 1 s while busy, kBusyTick): connections that changed since
+//       the page was last sent them (new ones included), at most 20, the newest that changed,
+//       listed oldest first, with their bytes as deltas (see "Bounds" below).
 //   {"type":"dropped","ids":[3,4]}
 //       connections this page was sent that are no longer kept (evicted by newer ones); sent
 //       before the update that carries the newer ones.
