@@ -74,7 +74,7 @@ struct ClassResult {
   // Every check of the stage (name and description), in order, whatever any student got.
   std::vector<CheckResult> stage_checks;
   std::vector<StudentResult> students;
-  double seconds = 0;  // Wall-clock time for the whole class.
+  double seconds = 0;     // Wall-clock time for the whole class.
   unsigned parallel = 0;  // How many students were graded at once.
 };
 
