@@ -81,3 +81,14 @@ foreach(class Stage1 Stage2 Stage3 Fallback)
     DISCOVERY_MODE PRE_TEST)
 endforeach()
 add_dependencies(grader_class_tests grader_class_fixture)
+
+# The instructor's one command end to end: a small class graded by chat-grade itself, and every
+# report it writes (results.json per student, grades.csv, junit.xml, summary.html) checked.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME grade.ChatGrade.AClassGradesInOneCommand
+    COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_SOURCE_DIR}/tests/chat_grade_class_test.py
+            --chat-grade $<TARGET_FILE:chat-grade> --source-dir ${PROJECT_SOURCE_DIR}
+            --work ${CMAKE_CURRENT_BINARY_DIR}/chat-grade-class)
+  set_tests_properties(grade.ChatGrade.AClassGradesInOneCommand PROPERTIES LABELS grade
+                       TIMEOUT 600)
+endif()
