@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bridge/websocket_relay.h"
+#include "kit/framing/utf8.h"
 
 namespace chatkit {
 namespace {
@@ -32,11 +33,7 @@ UvError throttle(TcpStream& reader, bool* paused, std::size_t queued, std::size_
 }  // namespace
 
 std::string close_reason_text(std::string_view text) {
-  if (text.size() <= kMaxCloseReason) return std::string(text);
-  std::size_t end = kMaxCloseReason;
-  // Back up over continuation bytes (10xxxxxx) to the start of the character that would be cut.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
+  return std::string(utf8_prefix(text, kMaxCloseReason));
 }
 
 std::string unreachable_target_reason(std::string_view target, const UvError& error) {

@@ -9,6 +9,8 @@
 #include <set>
 #include <system_error>
 
+#include "kit/framing/utf8.h"
+
 namespace chatkit::grade {
 
 namespace {
@@ -112,9 +114,7 @@ std::string keep_start_and_end(const std::string& text, std::size_t max_bytes) {
   const std::size_t note_size =
       note_start.size() + with_thousands(text.size()).size() + note_end.size();
   if (max_bytes < note_size + 32) {
-    std::size_t end = max_bytes;
-    while (end > 0 && is_continuation(text[end])) --end;
-    return text.substr(0, end);
+    return std::string(utf8_prefix(text, max_bytes));
   }
   const std::size_t kept = max_bytes - note_size;
   std::size_t head = kept / 2;

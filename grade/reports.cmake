@@ -14,7 +14,7 @@ add_library(chatkit_grade_reports STATIC
   ${CMAKE_CURRENT_LIST_DIR}/report_html.cc
   ${CMAKE_CURRENT_LIST_DIR}/report_class.cc)
 target_include_directories(chatkit_grade_reports PUBLIC ${chatkit_grade_root})
-target_link_libraries(chatkit_grade_reports PUBLIC nlohmann_json::nlohmann_json)
+target_link_libraries(chatkit_grade_reports PUBLIC chatkit_framing nlohmann_json::nlohmann_json)
 chatkit_warnings(chatkit_grade_reports)
 
 if(NOT CHATKIT_BUILD_TESTS)

@@ -149,4 +149,12 @@ Utf8Check check_utf8(const std::uint8_t* data, std::size_t size) {
   return check;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  // Back up over continuation bytes (10xxxxxx) to the start of the character that would be cut.
+  while (end > 0 && is_continuation(static_cast<std::uint8_t>(text[end]))) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace chatkit

@@ -29,6 +29,11 @@ inline Utf8Check check_utf8(std::string_view text) {
   return check_utf8(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }
 
+// The longest start of `text` that is at most `max_bytes` long and does not end inside a UTF-8
+// character: a text cut to a size (a log line, a close reason, a kept post) stays whole
+// characters. `text` itself when it fits; text that is not UTF-8 is cut at most 3 bytes short.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 }  // namespace chatkit
 
 #endif  // CHATKIT_KIT_FRAMING_UTF8_H_

@@ -2,15 +2,13 @@
 
 #include <cstdio>
 
+#include "kit/framing/utf8.h"
+
 namespace chatkit {
 
 std::string quote_for_log(std::string_view text, std::size_t max_bytes) {
-  std::size_t shown = text.size();
-  if (shown > max_bytes) {
-    shown = max_bytes;
-    // Step back over continuation bytes so a multi-byte character is not cut in half.
-    while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
-  }
+  // A multi-byte character is not cut in half.
+  const std::size_t shown = utf8_prefix(text, max_bytes).size();
   std::string out = "\"";
   for (std::size_t i = 0; i < shown; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);

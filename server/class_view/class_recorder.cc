@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "kit/framing/utf8.h"
 #include "kit/net/address.h"
 
 namespace chatkit {
@@ -11,14 +12,6 @@ std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string_view cut_at_character(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  // Back up over continuation bytes (10xxxxxx) to the start of the character that would be cut.
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
 }
 
 ClassRecorder::ClassRecorder(ClassViewLimits limits) : limits_(limits) {
@@ -105,7 +98,7 @@ void ClassRecorder::on_server_bytes(std::uint64_t id, const uv_buf_t* bufs, unsi
 void ClassRecorder::on_message(std::uint64_t id, std::string_view message) {
   ConnectionRecord* record = find(id);
   if (record == nullptr) return;
-  record->posts.emplace_back(cut_at_character(message, limits_.max_bytes));
+  record->posts.emplace_back(utf8_prefix(message, limits_.max_bytes));
   changed(*record);
 }
 

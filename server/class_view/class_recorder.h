@@ -84,9 +84,6 @@ class ClassRecorder final : public ConnectionObserver {
 // Milliseconds since the Unix epoch, now.
 std::int64_t wall_clock_ms();
 
-// `text` cut to at most `limit` bytes at a UTF-8 character boundary.
-std::string_view cut_at_character(std::string_view text, std::size_t limit);
-
 }  // namespace chatkit
 
 #endif  // CHATKIT_SERVER_CLASS_VIEW_CLASS_RECORDER_H_

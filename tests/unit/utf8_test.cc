@@ -222,5 +222,17 @@ TEST(CheckUtf8, LooksOnlyAtTheGivenBytes) {
   EXPECT_EQ(3u, cut.error_offset);
 }
 
+TEST(Utf8Prefix, CutsToTheSizeWithoutEndingInsideACharacter) {
+  EXPECT_EQ(utf8_prefix("hello", 10), "hello");
+  EXPECT_EQ(utf8_prefix("hello", 5), "hello");
+  EXPECT_EQ(utf8_prefix("hello", 3), "hel");
+  const std::string euro = "ab" + bytes({0xE2, 0x82, 0xAC}) + "c";  // "ab€c"
+  EXPECT_EQ(utf8_prefix(euro, 2), "ab");
+  EXPECT_EQ(utf8_prefix(euro, 3), "ab") << "the euro sign's first byte alone is not kept";
+  EXPECT_EQ(utf8_prefix(euro, 4), "ab");
+  EXPECT_EQ(utf8_prefix(euro, 5), "ab" + bytes({0xE2, 0x82, 0xAC}));
+  EXPECT_EQ(utf8_prefix(euro, 0), "");
+}
+
 }  // namespace
 }  // namespace chatkit
