@@ -95,9 +95,13 @@ CheckCommands python_check_commands(int stage, const std::string& python,
 
 std::vector<std::string> check_command(const std::string& check_program,
                                        const CheckCommands& commands,
-                                       const std::string& summary_path) {
-  return {check_program,  "--gtest_brief=1", "--server-cmd",   commands.server,
-          "--client-cmd", commands.client,   "--summary-json", summary_path};
+                                       const std::string& summary_path,
+                                       const std::string& durability_watch) {
+  std::vector<std::string> argv{check_program,    "--gtest_brief=1", "--server-cmd",
+                                commands.server,  "--client-cmd",    commands.client,
+                                "--summary-json", summary_path};
+  if (!durability_watch.empty()) argv.insert(argv.end(), {"--durability-watch", durability_watch});
+  return argv;
 }
 
 std::vector<CheckResult> unrun_checks(const std::vector<CheckResult>& stage_checks,

@@ -37,10 +37,12 @@ CheckCommands cpp_check_commands(int stage, const std::string& server_program,
 CheckCommands python_check_commands(int stage, const std::string& python,
                                     const std::string& source_dir);
 
-// The check program's command line for one student.
+// The check program's command line for one student; `durability_watch` (stage 3's library,
+// "" for the check program's own) goes to --durability-watch.
 std::vector<std::string> check_command(const std::string& check_program,
                                        const CheckCommands& commands,
-                                       const std::string& summary_path);
+                                       const std::string& summary_path,
+                                       const std::string& durability_watch);
 
 // Fills student->run, run_output, checks (every check of `stage_checks`, in order) and adds to
 // student->problem what the run says: a budget that ran out, a run that ended without results,

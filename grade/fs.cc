@@ -64,6 +64,23 @@ bool make_dirs(const std::string& dir, std::string* error) {
   return true;
 }
 
+bool copy_file(const std::string& from, const std::string& to, int mode, std::string* error) {
+  FsRequest copy;
+  int status = uv_fs_copyfile(nullptr, &copy.req, from.c_str(), to.c_str(), 0, nullptr);
+  if (status != 0) {
+    *error = failure("cannot copy", from, status);
+    return false;
+  }
+  // uv_fs_copyfile gives the copy the source's mode, which may shut others out.
+  FsRequest chmod;
+  status = uv_fs_chmod(nullptr, &chmod.req, to.c_str(), mode, nullptr);
+  if (status != 0) {
+    *error = failure("cannot change the mode of", to, status);
+    return false;
+  }
+  return true;
+}
+
 bool copy_tree(const std::string& from, const std::string& to, std::string* error) {
   std::vector<DirEntry> entries;
   if (!list_dir(from, &entries, error) || !make_dirs(to, error)) return false;

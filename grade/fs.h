@@ -20,6 +20,8 @@ bool is_directory(const std::string& path);
 bool file_exists(const std::string& path);
 // Creates `dir` and its missing parents; true when it exists afterwards.
 bool make_dirs(const std::string& dir, std::string* error);
+// Copies the file `from` to `to` (replaced if there) and gives the copy `mode` (0755, 0644).
+bool copy_file(const std::string& from, const std::string& to, int mode, std::string* error);
 // Copies the files and folders under `from` into `to` (created), leaving out symbolic links
 // (a submission's link could point anywhere on the grader's machine).
 bool copy_tree(const std::string& from, const std::string& to, std::string* error);

@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
     reports_ok = false;
   }
 #endif
+  if (klass.students.size() < submissions.size()) return 1;  // grade_submissions said why.
   const double minutes = klass.seconds / 60;
   std::printf("graded %zu students in %.1f s (%.1f students/minute, %u at once)\n",
               klass.students.size(), klass.seconds,

@@ -40,6 +40,7 @@ bool prepare_grading(const GradeOptions& options, Grading* grading, std::string*
   grading->toolchain = configured_toolchain();
   grading->python = build_config::kPython;
   grading->kit_python = std::string(build_config::kSourceDir) + "/kit/python";
+  if (chosen.stage == 3) grading->durability_watch = build_config::kDurabilityWatchLibrary;
   grading->isolation = probe_isolation(default_sandbox_program(), chosen.sandbox, chosen.limits);
   notes->clear();
   // As root, the sandbox runs each student as an unprivileged uid, which must be able to run
@@ -62,6 +63,34 @@ bool prepare_grading(const GradeOptions& options, Grading* grading, std::string*
               "loopback: a submission that binds a fixed port can collide with another, and "
               "there is no limit on processes or file sizes.";
   }
+  return true;
+}
+
+bool stage_check_tools(const std::string& tools_dir, Grading* grading, std::string* error) {
+  const std::string python_dir = tools_dir + "/python";
+  if (!make_dirs(python_dir, error)) return false;
+  std::string& check_program = grading->options.check_program;
+  const std::string program_copy =
+      tools_dir + "/" + check_program.substr(check_program.find_last_of('/') + 1);
+  if (!copy_file(check_program, program_copy, 0755, error)) return false;
+  check_program = program_copy;
+  if (!grading->durability_watch.empty()) {
+    const std::string library_copy = tools_dir + "/libchatkit_durability_watch.so";
+    if (!copy_file(grading->durability_watch, library_copy, 0644, error)) return false;
+    grading->durability_watch = library_copy;
+  }
+  // Every module of kit/python (socketfuncs.py), not its README.
+  std::vector<DirEntry> entries;
+  if (!list_dir(grading->kit_python, &entries, error)) return false;
+  for (const DirEntry& entry : entries) {
+    const std::size_t size = entry.name.size();
+    if (entry.is_dir || size < 3 || entry.name.compare(size - 3, 3, ".py") != 0) continue;
+    if (!copy_file(grading->kit_python + "/" + entry.name, python_dir + "/" + entry.name, 0644,
+                   error)) {
+      return false;
+    }
+  }
+  grading->kit_python = python_dir;
   return true;
 }
 
@@ -110,8 +139,8 @@ struct ClassRun {
 };
 
 // A folder under the system's temporary folder that a sandbox's unprivileged uid can reach
-// (the output folder's parents may not let it through).
-std::string make_work_root(std::string* error) {
+// (the output folder's parents may not let it through), with the check run's tools in it.
+std::string make_work_root(Grading* grading, std::string* error) {
   char base[4096];
   std::size_t size = sizeof base;
   if (uv_os_tmpdir(base, &size) != 0) std::snprintf(base, sizeof base, "/tmp");
@@ -127,6 +156,11 @@ std::string make_work_root(std::string* error) {
   uv_fs_t chmod{};
   uv_fs_chmod(nullptr, &chmod, root.c_str(), 0711, nullptr);
   uv_fs_req_cleanup(&chmod);
+  if (!stage_check_tools(root + "/tools", grading, error)) {
+    *error = "cannot prepare the check run's tools in " + root + ": " + *error;
+    remove_tree(root);
+    root.clear();
+  }
   return root;
 }
 
@@ -140,8 +174,8 @@ ClassResult grade_submissions(const Grading& grading, const std::vector<Submissi
   const std::uint64_t start_ns = uv_hrtime();
   Grading run_grading = grading;
   std::string error;
-  const std::string work_root = make_work_root(&error);
-  if (work_root.empty()) on_note(error);
+  const std::string work_root = make_work_root(&run_grading, &error);
+  if (work_root.empty()) on_note(error + ": nobody was graded");
   const bool any_cpp = std::any_of(submissions.begin(), submissions.end(), [](const Submission& s) {
     return s.language == Language::kCpp;
   });

@@ -48,11 +48,22 @@ struct Grading {
   std::vector<CheckResult> stage_checks;
   Toolchain toolchain;
   Isolation isolation;
-  std::string python;      // The interpreter of Python submissions.
-  std::string kit_python;  // kit/python: socketfuncs.py, given from stage 2 on.
+  std::string python;            // The interpreter of Python submissions.
+  std::string kit_python;        // kit/python: socketfuncs.py, given from stage 2 on.
+  std::string durability_watch;  // Stage 3: the check's LD_PRELOAD library ("" = none built).
 };
 bool prepare_grading(const GradeOptions& options, Grading* grading, std::string* notes,
                      std::string* error);
+
+// Copies what a check run executes or reads from the build and source trees (the check
+// program, stage 3's durability watch library, the folder of the kit's socketfuncs.py) into
+// `tools_dir` (created), every part of it readable and runnable by any user, and points
+// `grading` at the copies. Sandboxed as root, each student runs as an unprivileged uid that may
+// not be able to enter those trees at all: a checkout under a folder only its owner can open
+// (mktemp -d, a home folder) would otherwise fail every student. `tools_dir` must itself be
+// reachable (grade_submissions() puts it in its working folder, which is). False with *error
+// when something cannot be copied.
+bool stage_check_tools(const std::string& tools_dir, Grading* grading, std::string* error);
 
 // This build's check program of `stage`, and chat-sandbox ("" where there is none).
 std::string default_check_program(int stage);
@@ -61,6 +72,8 @@ unsigned processor_count();
 
 // Grades every submission; calls `on_student` as each one finishes and returns the class (its
 // students sorted by name). `on_note` gets lines about the run itself (the precompiled header).
+// When its working folder cannot be prepared, it says why on `on_note` and grades nobody (the
+// result then has fewer students than `submissions`).
 ClassResult grade_submissions(const Grading& grading, const std::vector<Submission>& submissions,
                               const std::function<void(const StudentResult&)>& on_student,
                               const std::function<void(const std::string&)>& on_note);

@@ -125,9 +125,9 @@ class StudentJob : public std::enable_shared_from_this<StudentJob> {
   void run_checks(const CheckCommands& commands) {
     summary_path_ = work_dir_ + "/summary.json";
     ProcessSpec spec;
-    spec.argv =
-        isolate_command(grading_.isolation, slot_, work_dir_,
-                        check_command(grading_.options.check_program, commands, summary_path_));
+    spec.argv = isolate_command(grading_.isolation, slot_, work_dir_,
+                                check_command(grading_.options.check_program, commands,
+                                              summary_path_, grading_.durability_watch));
     spec.cwd = work_dir_;
     spec.budget_seconds = grading_.options.run_budget_seconds;
     spec.terminate_first = grading_.isolation.sandboxed;

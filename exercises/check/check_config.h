@@ -7,6 +7,10 @@
 //   --client-cmd "<command>"   the client under test; {host}, {port} and {message} are filled in
 //   --only server|client       run only the server tests or only the client tests
 //   --summary-json PATH        write the results as JSON for autograders
+//   --durability-watch PATH    (stage 3) the durability watch library to preload into the
+//                              server; default: the one this build made. A grader that copies
+//                              the check program where its sandbox's users can reach it
+//                              (chat-grade) copies the library too and names the copy here.
 //   --must-fail A:B  --must-pass C:D   (the kit's own tests of the checks) exit 0 only when the
 //                              named tests failed / passed
 //
@@ -32,6 +36,7 @@ struct CheckConfig {
   bool client_is_starter = true;
   std::string only;                    // "", "server" or "client".
   std::string summary_path;            // "" = no JSON summary.
+  std::string durability_watch;        // "" = this build's library (stage 3 only).
   std::vector<std::string> must_fail;  // Full test names ("Stage2Server.Foo").
   std::vector<std::string> must_pass;
 };

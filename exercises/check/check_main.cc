@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ constexpr const char* kUsage =
     "  --summary-json PATH  write the results as JSON (for autograders); missing folders\n"
     "                       are created, and a PATH that cannot be written stops the run\n"
     "                       before any check (exit status 2)\n"
+    "  --durability-watch PATH  stage 3: the durability watch library to preload into the\n"
+    "                       server (default: the one this build made)\n"
     "  --must-fail A:B      exit 0 only if the named checks failed (* = all but --must-pass)\n"
     "  --must-pass A:B      exit 0 only if the named checks passed\n"
     "See docs/students.md for what the programs under test must do.\n";
@@ -59,6 +62,7 @@ bool parse_options(int* argc, char** argv, CheckConfig* config) {
     if (name == "--client-cmd") target = &config->client_command;
     if (name == "--only") target = &config->only;
     if (name == "--summary-json") target = &config->summary_path;
+    if (name == "--durability-watch") target = &config->durability_watch;
     if (name == "--must-fail" || name == "--must-pass") target = &list;
     if (name == "--help" || name == "-h") std::cout << kUsage << "\n";
     if (target == nullptr) {
@@ -80,6 +84,12 @@ bool parse_options(int* argc, char** argv, CheckConfig* config) {
   argv[kept] = nullptr;
   if (!config->only.empty() && config->only != "server" && config->only != "client") {
     std::cerr << "--only takes server or client, not \"" << config->only << "\"\n";
+    return false;
+  }
+  if (!config->durability_watch.empty() && !std::ifstream(config->durability_watch)) {
+    std::cerr << "--durability-watch " << config->durability_watch
+              << ": cannot read this file (the durability watch library, "
+                 "libchatkit_durability_watch.so)\n";
     return false;
   }
   return true;

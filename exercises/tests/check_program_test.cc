@@ -182,6 +182,19 @@ TEST(CheckProgram, RefusesASummaryFolderItCannotCreateBeforeRunningAnyCheck) {
   EXPECT_NE(check.err.find("not a folder"), std::string::npos) << check.err;
 }
 
+// The durability watch library is given by path (chat-grade gives its own copy): one that
+// cannot be read stops the run before any check, naming it.
+TEST(CheckProgram, RefusesADurabilityWatchLibraryItCannotReadBeforeRunningAnyCheck) {
+  TempDir dir;
+  const std::string missing = dir.file("missing/libchatkit_durability_watch.so");
+  const ProgramRun check = run({CHATKIT_STAGE1_CHECK, "--durability-watch", missing}, dir.path());
+  EXPECT_TRUE(exited_with(check, 2)) << check.described;
+  EXPECT_EQ(check.out.find("[ RUN"), std::string::npos) << "a check ran:\n" << check.out;
+  EXPECT_NE(check.err.find("--durability-watch " + missing + ": cannot read this file"),
+            std::string::npos)
+      << check.err;
+}
+
 // Issue 11, point 6: a client command that cannot start is one clear failure per client check,
 // reported at once, and "exits non-zero when no server listens" does not pass for it.
 void expect_every_client_check_fails_at_once(const std::string& client_command,

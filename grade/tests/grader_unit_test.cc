@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <uv.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -192,6 +193,45 @@ TEST_F(Sandbox, LimitsProcesses) {
                                                             << outcome.output;
 }
 
+// What a check run executes or reads is copied into the grader's working folder, where the
+// sandbox's unprivileged user can use it wherever the build and source trees are (a checkout
+// only its owner can open: mktemp -d, a home folder).
+TEST_F(Sandbox, TheCheckRunsToolsAreCopiedWhereTheStudentsUserCanUseThem) {
+  Grading grading;
+  std::string notes;
+  std::string error;
+  GradeOptions options;
+  options.stage = 3;
+  ASSERT_TRUE(prepare_grading(options, &grading, &notes, &error)) << error;
+  ASSERT_FALSE(grading.durability_watch.empty()) << "this Linux build has no durability watch";
+  char base[4096];
+  std::size_t size = sizeof base;
+  ASSERT_EQ(uv_os_tmpdir(base, &size), 0);
+  uv_fs_t request{};
+  ASSERT_EQ(uv_fs_mkdtemp(nullptr, &request,
+                          (std::string(base) + "/chat-grade-tools-test-XXXXXX").c_str(), nullptr),
+            0);
+  const std::string root = request.path;
+  uv_fs_req_cleanup(&request);
+  uv_fs_chmod(nullptr, &request, root.c_str(), 0711, nullptr);  // As grade_submissions() does.
+  uv_fs_req_cleanup(&request);
+  const std::string tools = root + "/tools";
+
+  ASSERT_TRUE(stage_check_tools(tools, &grading, &error)) << error;
+  for (const std::string& path : {grading.options.check_program, grading.durability_watch,
+                                  grading.kit_python + "/socketfuncs.py"}) {
+    EXPECT_EQ(path.compare(0, tools.size() + 1, tools + "/"), 0)
+        << path << " is not a copy in " << tools;
+  }
+  // As the user a student runs as: the check program runs, the others are readable.
+  const ProcessOutcome outcome =
+      run("test -r '" + grading.durability_watch + "' && test -r '" + grading.kit_python +
+          "/socketfuncs.py' && '" + grading.options.check_program + "' --gtest_list_tests");
+  remove_tree(root);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.output.find("Stage3Server."), std::string::npos) << outcome.output;
+}
+
 // chat-grade's command line.
 TEST(Cli, SaysHowToCallItWhenNeitherAClassNorASingleFolderIsGiven) {
   ProcessSpec spec;
@@ -228,6 +268,40 @@ TEST(Cli, SingleGradesOneFolderPrintsProgressAndWritesItsResults) {
   ASSERT_TRUE(read_file(results, &text)) << "no " << results << "\n" << outcome.output;
   EXPECT_NE(text.find("\"score\": 21"), std::string::npos) << text.substr(0, 2000);
 #endif
+}
+
+// A build tree that only its owner can open (a checkout in mktemp -d's folder, as CI's) grades
+// like any other: here the check program and the submission are in such a folder.
+TEST(Cli, GradesWhenTheCheckProgramIsInAFolderOnlyItsOwnerCanOpen) {
+  const std::string dir = std::string(CHATKIT_GRADER_TEST_DIR) + "/owner-only";
+  const std::string check_program = dir + "/stage3-check";
+  const std::string results = std::string(CHATKIT_GRADER_TEST_DIR) + "/owner-only-results.json";
+  std::string error;
+  remove_tree(dir);
+  remove_tree(results);
+  ASSERT_TRUE(copy_tree(std::string(CHATKIT_SOURCE_DIR) + "/exercises/solutions/stage3/python",
+                        dir + "/submission", &error))
+      << error;
+  ASSERT_TRUE(copy_file(default_check_program(3), check_program, 0700, &error)) << error;
+  uv_fs_t request{};
+  ASSERT_EQ(uv_fs_chmod(nullptr, &request, dir.c_str(), 0700, nullptr), 0);
+  uv_fs_req_cleanup(&request);
+  ProcessSpec spec;
+  spec.argv = {CHATKIT_CHAT_GRADE,  "--stage",   "3",     "--single",
+               dir + "/submission", "--results", results, "--check-program",
+               check_program,       "--budget",  "90"};
+  const ProcessOutcome outcome = run_process_sync(spec);
+  remove_tree(dir);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::size_t line = outcome.output.find("[1/1] submission: ");
+  ASSERT_NE(line, std::string::npos) << outcome.output;
+  int passed = -1;
+  int total = -2;
+  ASSERT_EQ(
+      std::sscanf(outcome.output.c_str() + line, "[1/1] submission: %d/%d passed", &passed, &total),
+      2)
+      << outcome.output;
+  EXPECT_EQ(passed, total) << "the reference solution should pass every check:\n" << outcome.output;
 }
 
 // Processes whose command line holds `token`.

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "exercises/check/check_config.h"
 #include "exercises/check/preload/durability_log.h"
 
 namespace chatkit::exercises {
@@ -14,6 +15,12 @@ constexpr const char* kLibrary = CHATKIT_DURABILITY_WATCH_LIBRARY;
 #else
 constexpr const char* kLibrary = "";
 #endif
+
+// The library to preload: --durability-watch's, else the one this build made.
+std::string library_path() {
+  const std::string& chosen = check_config().durability_watch;
+  return chosen.empty() ? kLibrary : chosen;
+}
 
 std::string environment_value(const char* name) {
   const char* value = std::getenv(name);
@@ -31,7 +38,7 @@ DurabilityWatch::DurabilityWatch(StepLog& log) : log_(log) {
 
 std::string DurabilityWatch::unavailable_reason() {
 #if defined(__linux__)
-  if (kLibrary[0] == '\0') {
+  if (library_path().empty()) {
     return "could not run: this check program was built without the durability watch library "
            "(exercises/check/preload), so it cannot see when the server syncs its posts";
   }
@@ -50,7 +57,7 @@ std::string DurabilityWatch::unavailable_reason() {
 
 std::vector<std::string> DurabilityWatch::environment(const std::string& data_path) {
   data_path_ = data_path;
-  std::string preload = kLibrary;
+  std::string preload = library_path();
   const std::string existing = environment_value("LD_PRELOAD");
   if (!existing.empty()) preload += ":" + existing;
   std::string asan = environment_value("ASAN_OPTIONS");
@@ -77,7 +84,7 @@ bool DurabilityWatch::expect_loaded() {
     const DurabilityVerdict verdict = judge_durability_log(text, data_path_);
     return log_.fail(verdict.headline, "", verdict.hint);
   }
-  log_.step("the durability watch (" + std::string(kLibrary) +
+  log_.step("the durability watch (" + library_path() +
             ", preloaded with LD_PRELOAD) loaded into the server: it records the server's "
             "writes, syncs and sends in order");
   return true;
