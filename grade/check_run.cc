@@ -121,10 +121,14 @@ void read_check_run(const ProcessOutcome& outcome, const std::string& summary_pa
   student->run_output = outcome.output;
   std::map<std::string, CheckResult> reported;
   std::string text;
-  bool have_summary = !outcome.timed_out && read_file(summary_path, &text);
+  // Read after a timeout too: the check program rewrites its summary after every check, so a
+  // run stopped at the budget keeps the checks that finished.
+  bool have_summary = read_file(summary_path, &text);
+  bool complete = false;
   if (have_summary) {
     try {
       const nlohmann::json summary = nlohmann::json::parse(text);
+      complete = summary.value("complete", true);
       for (const auto& test : summary.at("tests")) {
         CheckResult check;
         check.name = test.at("name").get<std::string>();
@@ -149,6 +153,10 @@ void read_check_run(const ProcessOutcome& outcome, const std::string& summary_pa
   } else if (!have_summary) {
     student->run = RunStatus::kAborted;
     why = "the check program ended without results (" + describe_end(outcome) +
+          "); its output says more";
+  } else if (!complete) {
+    student->run = RunStatus::kAborted;
+    why = "the check program stopped before its last check (" + describe_end(outcome) +
           "); its output says more";
   } else {
     student->run = RunStatus::kCompleted;

@@ -44,7 +44,9 @@ std::vector<std::string> check_command(const std::string& check_program,
                                        const std::string& summary_path,
                                        const std::string& durability_watch);
 
-// Fills student->run, run_output, checks (every check of `stage_checks`, in order) and adds to
+// Fills student->run, run_output, checks (every check of `stage_checks`, in order: those the
+// summary reports as it says, even when the run was stopped at its budget; the others failed as
+// not run, with the reason) and adds to
 // student->problem what the run says: a budget that ran out, a run that ended without results,
 // processes left running, the process or file size limit reached. `summary_path` is the
 // --summary-json file (it may not exist).

@@ -43,7 +43,7 @@ enum class RunStatus {
   kNotRun,     // The build did not succeed.
   kCompleted,  // The check program ran every check and wrote its summary.
   kTimedOut,   // The student's time budget ran out: every process of the student was killed.
-  kAborted,    // The check program ended without a summary (crashed, or killed by a limit).
+  kAborted,    // The check program ended before its last check (crashed, killed by a limit).
 };
 
 struct StudentResult {

@@ -29,6 +29,7 @@ void SummaryListener::OnTestEnd(const ::testing::TestInfo& info) {
   outcome.message = message_;
   outcome.seconds = static_cast<double>(result->elapsed_time()) / 1000.0;
   outcomes_.push_back(std::move(outcome));
+  if (on_outcome_) on_outcome_(outcomes_);
 }
 
 std::string describe_test(const std::string& suite, const std::string& name) {
@@ -114,7 +115,8 @@ void print_summary(std::ostream& out, const CheckConfig& config,
 }
 
 bool write_json_summary(const std::string& path, const CheckConfig& config,
-                        const std::vector<TestOutcome>& outcomes, std::string* error) {
+                        const std::vector<TestOutcome>& outcomes, bool complete,
+                        std::string* error) {
   nlohmann::json tests = nlohmann::json::array();
   int passed = 0;
   int failed = 0;
@@ -129,6 +131,7 @@ bool write_json_summary(const std::string& path, const CheckConfig& config,
   }
   const int skipped = static_cast<int>(outcomes.size()) - passed - failed;
   const nlohmann::json summary = {{"stage", config.stage},
+                                  {"complete", complete},
                                   {"passed", passed},
                                   {"failed", failed},
                                   {"skipped", skipped},

@@ -2,7 +2,7 @@
 // autograders (a JSON file).
 //
 // JSON format (build/exercises/stageN-summary.json):
-//   { "stage": 2, "passed": 11, "failed": 3, "skipped": 0, "total": 14,
+//   { "stage": 2, "complete": true, "passed": 11, "failed": 3, "skipped": 0, "total": 14,
 //     "server_command": "...", "client_command": "...",
 //     "tests": [ { "name": "Stage2Server.SendsTheCountAsDecimalText",
 //                  "description": "server: sends the count as decimal text",
@@ -10,13 +10,19 @@
 //                  "seconds": 0.12,
 //                  "message": "<the whole failure report, or why the check could not
 //                              run here (skipped), or empty>" }, ... ] }
+// The check program writes the file again after every check, with "complete": false and the
+// checks that have ended so far, and a last time with "complete": true. A run that was stopped
+// half-way (a grader's time budget, Ctrl-C) so leaves the results of the checks that finished;
+// "passed", "failed" and "total" count those only.
 #ifndef CHATKIT_EXERCISES_CHECK_SUMMARY_H_
 #define CHATKIT_EXERCISES_CHECK_SUMMARY_H_
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exercises/check/check_config.h"
@@ -31,15 +37,22 @@ struct TestOutcome {
   double seconds = 0;
 };
 
-// Collects a TestOutcome per test as GoogleTest runs them.
+// Collects a TestOutcome per test as GoogleTest runs them. `on_outcome`, when given, is called
+// after each test has ended, with every outcome so far (on GoogleTest's thread, before the next
+// test starts).
 class SummaryListener : public ::testing::EmptyTestEventListener {
  public:
+  using OutcomeCallback = std::function<void(const std::vector<TestOutcome>&)>;
+  explicit SummaryListener(OutcomeCallback on_outcome = nullptr)
+      : on_outcome_(std::move(on_outcome)) {}
+
   void OnTestStart(const ::testing::TestInfo& info) override;
   void OnTestPartResult(const ::testing::TestPartResult& result) override;
   void OnTestEnd(const ::testing::TestInfo& info) override;
   const std::vector<TestOutcome>& outcomes() const { return outcomes_; }
 
  private:
+  OutcomeCallback on_outcome_;
   std::string message_;
   std::vector<TestOutcome> outcomes_;
 };
@@ -58,9 +71,11 @@ std::vector<std::string> rerun_command(const CheckConfig& config, const std::str
 void print_summary(std::ostream& out, const CheckConfig& config,
                    const std::vector<TestOutcome>& outcomes, const std::string& program);
 // Writes the JSON summary (creating or replacing the file; its folder must exist: see
-// summary_file.h); false (with *error) when the file cannot be written.
+// summary_file.h), "complete" as `complete` says; false (with *error) when the file cannot be
+// written.
 bool write_json_summary(const std::string& path, const CheckConfig& config,
-                        const std::vector<TestOutcome>& outcomes, std::string* error);
+                        const std::vector<TestOutcome>& outcomes, bool complete,
+                        std::string* error);
 
 }  // namespace chatkit::exercises
 

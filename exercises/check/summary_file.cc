@@ -77,7 +77,7 @@ bool prepare_output_file(const std::string& path, std::string* error) {
   }
   // Open it for writing without changing it: a new file is created and removed again (so that
   // an interrupted run leaves no empty summary behind), an existing one keeps its content until
-  // the run ends.
+  // the first check ends.
   FsRequest create;
   int fd = uv_fs_open(nullptr, &create.req, path.c_str(),
                       UV_FS_O_WRONLY | UV_FS_O_CREAT | UV_FS_O_EXCL, 0644, nullptr);

@@ -3,7 +3,8 @@
 // A grader's run takes up to a minute per student; its results are only worth it if they can be
 // kept. So check_main.cc calls prepare_output_file() first: it creates the folders of PATH that
 // do not exist yet and makes sure PATH itself can be written, or says why not, and the run is
-// refused before any check starts. write_whole_file() writes the summary at the end.
+// refused before any check starts. write_whole_file() writes the summary after each check
+// and at the end.
 #ifndef CHATKIT_EXERCISES_CHECK_SUMMARY_FILE_H_
 #define CHATKIT_EXERCISES_CHECK_SUMMARY_FILE_H_
 

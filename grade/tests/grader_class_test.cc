@@ -71,7 +71,7 @@ class Stage2Class : public ClassTest {
 };
 
 TEST_F(Stage2Class, EveryStudentListsEveryCheckOfTheStage) {
-  ASSERT_EQ(klass_["students"].size(), 11u);
+  ASSERT_EQ(klass_["students"].size(), 12u);
   EXPECT_EQ(klass_["stage_checks"].get<int>(), 21);
   for (const json& s : klass_["students"]) {
     EXPECT_EQ(s["checks"].size(), 21u) << s["student"];
@@ -113,6 +113,44 @@ TEST_F(Stage2Class, ProgramsThatLoopForeverAreStoppedAtTheBudget) {
             std::string::npos)
       << describe(s);
   EXPECT_EQ(s["passed"].get<int>(), 0);
+}
+
+// A correct client and a server that never listens: the client checks come first and pass;
+// each server check then waits for the listening line until its own timeout (10 s), so the
+// budget (45 s) runs out during the server checks. The client checks, and the server checks
+// that ended, keep their results; only the ones the budget cut off are "not run".
+TEST_F(Stage2Class, AStudentStoppedAtTheBudgetKeepsTheChecksThatFinished) {
+  const json& s = student(klass_, "server-never-listens");
+  ASSERT_FALSE(s.is_null()) << "server-never-listens is missing from the results";
+  EXPECT_EQ(s["run"].get<int>(), static_cast<int>(RunStatus::kTimedOut)) << describe(s);
+  int client_passed = 0;
+  int server_reported = 0;
+  int server_cut_off = 0;
+  for (const json& check : s["checks"]) {
+    const std::string name = check["name"];
+    const std::string message = check["message"];
+    if (name.rfind("Stage2Client.", 0) == 0) {
+      const std::string status = check["status"];
+      client_passed += status == "passed";
+      EXPECT_EQ(status, "passed") << name << ": " << message.substr(0, 600);
+      continue;
+    }
+    EXPECT_EQ(check["status"].get<std::string>(), "failed") << name;
+    if (message.rfind("Not run: the checks did not finish within 45 s", 0) == 0) {
+      ++server_cut_off;
+    } else {
+      ++server_reported;
+      EXPECT_NE(message.find("Steps so far:"), std::string::npos)
+          << name << " should keep the report it finished with:\n"
+          << message.substr(0, 600);
+    }
+  }
+  EXPECT_EQ(client_passed, 10) << describe(s);
+  EXPECT_EQ(s["passed"].get<int>(), 10) << describe(s);
+  EXPECT_GE(server_reported, 1) << "no server check kept the report it finished with\n"
+                                << describe(s);
+  EXPECT_GE(server_cut_off, 1) << "the budget should have cut the server checks off\n"
+                               << describe(s);
 }
 
 TEST_F(Stage2Class, AForkBombStopsAtTheProcessLimit) {

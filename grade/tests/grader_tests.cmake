@@ -46,6 +46,7 @@ add_test(NAME grade.Stage2Class.Grade
           python-kit-socketfuncs=${py2_client}+${common}+${submissions}/kit-socketfuncs
           compile-error=${solutions}/stage2/cpp/client.cpp+${submissions}/compile-error
           loops-forever=${submissions}/loops-forever
+          server-never-listens=${py2_client}+${submissions}/loops-forever/server.py
           fork-bomb=${py2_client}+${submissions}/fork-bomb
           prints-megabytes=${py2_client}+${common}+${submissions}/prints-megabytes
           fixed-port-a=${py2_client}+${common}+${submissions}/fixed-port
