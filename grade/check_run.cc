@@ -181,6 +181,16 @@ void read_check_run(const ProcessOutcome& outcome, const std::string& summary_pa
                              std::to_string(isolation.limits.max_file_size / (1024 * 1024)) +
                              " MiB into one file (what it prints counts) and was stopped there");
   }
+  const long long memory = isolation.limits.max_memory;
+  if (isolation.sandboxed && memory > 0 &&
+      (outcome.output.find("MemoryError") != std::string::npos ||
+       outcome.output.find("std::bad_alloc") != std::string::npos ||
+       contains_nocase(outcome.output, "cannot allocate memory"))) {
+    add_problem(student, "a program of the submission asked for more than the " +
+                             std::to_string(memory / (1024 * 1024)) +
+                             " MiB of memory each process may have and was refused it (does it "
+                             "keep everything it reads, or allocate in a loop?)");
+  }
   student->checks.clear();
   for (const CheckResult& expected : stage_checks) {
     auto found = reported.find(expected.name);

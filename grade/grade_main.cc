@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
                  "Sandbox: bytes of any one file a student's program writes (its output too)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-memory", options.limits.max_memory,
+                 "Sandbox: bytes of address space each process of a student may use (0: no "
+                 "limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-sandbox", no_sandbox,
                "Run each student in a process group only, without the Linux sandbox");
   app.add_flag("!--no-pch", options.use_pch, "Compile without the precompiled header");

@@ -41,8 +41,18 @@ bool prepare_grading(const GradeOptions& options, Grading* grading, std::string*
   grading->python = build_config::kPython;
   grading->kit_python = std::string(build_config::kSourceDir) + "/kit/python";
   if (chosen.stage == 3) grading->durability_watch = build_config::kDurabilityWatchLibrary;
-  grading->isolation = probe_isolation(default_sandbox_program(), chosen.sandbox, chosen.limits);
   notes->clear();
+  // AddressSanitizer reserves terabytes of address space at start: in an instrumented build (the
+  // check program and the students' C++ programs both are) an address-space limit would stop
+  // every program before main.
+  if (chosen.limits.max_memory > 0 &&
+      std::string(build_config::kCxxFlags).find("-fsanitize=address") != std::string::npos) {
+    chosen.limits.max_memory = 0;
+    *notes +=
+        "no memory limit: this build is instrumented with AddressSanitizer, which needs "
+        "terabytes of address space. ";
+  }
+  grading->isolation = probe_isolation(default_sandbox_program(), chosen.sandbox, chosen.limits);
   // As root, the sandbox runs each student as an unprivileged uid, which must be able to run
   // the interpreter (a pyenv under /root is out of its reach): the system's python3 then.
   if (grading->isolation.as_root && !executable_by_anyone(grading->python)) {

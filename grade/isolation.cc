@@ -54,7 +54,11 @@ std::vector<std::string> isolate_command(const Isolation& isolation, unsigned sl
   }
   command.insert(command.end(),
                  {"--max-processes", std::to_string(isolation.limits.max_processes),
-                  "--max-file-size", std::to_string(isolation.limits.max_file_size), "--"});
+                  "--max-file-size", std::to_string(isolation.limits.max_file_size)});
+  if (isolation.limits.max_memory > 0) {
+    command.insert(command.end(), {"--max-memory", std::to_string(isolation.limits.max_memory)});
+  }
+  command.push_back("--");
   command.insert(command.end(), argv.begin(), argv.end());
   return command;
 }

@@ -5,7 +5,7 @@
 // chat-sandbox (grade/sandbox/sandbox_main.cc): its own network namespace with its own loopback,
 // its own pid namespace (nothing survives the run), a process limit (as root, each parallel slot
 // runs as an unprivileged uid of its own, so that the limit counts that student's processes
-// only: see slot_uid()), a file size limit, no core files.
+// only: see slot_uid()), a file size limit, an address-space limit per process, no core files.
 //
 // Otherwise (another system, no permission, or --no-sandbox): a process group per student,
 // killed whole at the end of the run and when the budget runs out. Weaker: the submission shares
@@ -33,6 +33,7 @@ long slot_uid(int pid, unsigned slot);
 struct IsolationLimits {
   long max_processes = 64;                       // Per student, threads included.
   long long max_file_size = 16LL * 1024 * 1024;  // Any one file a program writes (its output).
+  long long max_memory = 1024LL * 1024 * 1024;   // Address space per process; 0 = no limit.
 };
 
 struct Isolation {

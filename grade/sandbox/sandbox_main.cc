@@ -1,7 +1,7 @@
 // chat-sandbox: runs one command (chat-grade's check run of one student) contained, on Linux.
 //
 //   chat-sandbox [--uid N --gid N] [--chown DIR] [--max-processes N] [--max-file-size BYTES]
-//                -- PROGRAM ARGS...
+//                [--max-memory BYTES] -- PROGRAM ARGS...
 //   chat-sandbox --probe     exit 0 when the sandbox can be made here, else 1 and one line why
 //
 // What it makes: a network namespace of its own whose loopback is brought up (127.0.0.1 and ::1
@@ -16,7 +16,9 @@
 // (--max-processes: a fork loop stops there; counted per user: as root, give each parallel sandbox
 // its own --uid, an unprivileged uid that nothing else uses, and --chown its working folder to it;
 // in a user namespace, Linux 5.14 and later count a namespace's processes apart), RLIMIT_FSIZE
-// (--max-file-size: a program printing without end into its output file gets EFBIG or SIGXFSZ) and
+// (--max-file-size: a program printing without end into its output file gets EFBIG or SIGXFSZ),
+// RLIMIT_AS (--max-memory: the address space of each process; an allocation beyond it fails, as
+// Python's MemoryError or C++'s std::bad_alloc, instead of the machine running out of memory) and
 // RLIMIT_CORE 0.
 //
 // Exit status: PROGRAM's own, 128 + N when signal N ended it, 125 when the sandbox could not be
@@ -62,6 +64,7 @@ struct Options {
   std::string chown_dir;
   long max_processes = 0;  // 0 = no limit.
   long long max_file_size = 0;
+  long long max_memory = 0;
   std::vector<char*> command;
 };
 
@@ -71,11 +74,12 @@ struct Options {
 }
 
 [[noreturn]] void usage(const char* what) {
-  std::fprintf(stderr,
-               "chat-sandbox: %s\nusage: chat-sandbox [--uid N --gid N] [--chown DIR] "
-               "[--max-processes N] [--max-file-size BYTES] -- PROGRAM ARGS...\n"
-               "       chat-sandbox --probe\n",
-               what);
+  std::fprintf(
+      stderr,
+      "chat-sandbox: %s\nusage: chat-sandbox [--uid N --gid N] [--chown DIR] "
+      "[--max-processes N] [--max-file-size BYTES] [--max-memory BYTES] -- PROGRAM ARGS...\n"
+      "       chat-sandbox --probe\n",
+      what);
   std::exit(2);
 }
 
@@ -110,6 +114,8 @@ Options parse(int argc, char** argv) {
       options.max_processes = static_cast<long>(number(argv[++i], "--max-processes"));
     } else if (arg == "--max-file-size" && has_value) {
       options.max_file_size = number(argv[++i], "--max-file-size");
+    } else if (arg == "--max-memory" && has_value) {
+      options.max_memory = number(argv[++i], "--max-memory");
     } else {
       usage(("unknown option or missing value: " + arg).c_str());
     }
@@ -158,6 +164,9 @@ void set_limit(int resource, rlim_t value, const char* what) {
   }
   if (options.max_file_size > 0) {
     set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(options.max_file_size), "RLIMIT_FSIZE");
+  }
+  if (options.max_memory > 0) {
+    set_limit(RLIMIT_AS, static_cast<rlim_t>(options.max_memory), "RLIMIT_AS");
   }
   set_limit(RLIMIT_CORE, 0, "RLIMIT_CORE");
   if (options.uid >= 0) {

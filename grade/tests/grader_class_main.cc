@@ -175,6 +175,7 @@ int main(int argc, char** argv) {
 
   nlohmann::json dump = {{"stage", klass.stage},
                          {"sandboxed", grading.isolation.sandboxed},
+                         {"max_memory", grading.isolation.limits.max_memory},
                          {"seconds", klass.seconds},
                          {"parallel", klass.parallel},
                          {"stage_checks", klass.stage_checks.size()},

@@ -71,7 +71,7 @@ class Stage2Class : public ClassTest {
 };
 
 TEST_F(Stage2Class, EveryStudentListsEveryCheckOfTheStage) {
-  ASSERT_EQ(klass_["students"].size(), 12u);
+  ASSERT_EQ(klass_["students"].size(), 13u);
   EXPECT_EQ(klass_["stage_checks"].get<int>(), 21);
   for (const json& s : klass_["students"]) {
     EXPECT_EQ(s["checks"].size(), 21u) << s["student"];
@@ -160,6 +160,31 @@ TEST_F(Stage2Class, AForkBombStopsAtTheProcessLimit) {
             std::string::npos)
       << describe(s);
   EXPECT_EQ(s["passed"].get<int>() < 21, true);
+}
+
+TEST_F(Stage2Class, AProgramThatAsksForTooMuchMemoryIsRefusedItAndSaidSo) {
+  skip_unless_sandboxed();
+  if (klass_["max_memory"].get<long long>() == 0) {
+    GTEST_SKIP() << "no memory limit in this build (chat-grade said why: AddressSanitizer)";
+  }
+  const json& s = student(klass_, "eats-memory");
+  ASSERT_FALSE(s.is_null()) << "eats-memory is missing from the results";
+  EXPECT_NE(s["problem"].get<std::string>().find("MiB of memory each process may have"),
+            std::string::npos)
+      << describe(s);
+  EXPECT_NE(s["run_output_end"].get<std::string>().find("MemoryError"), std::string::npos)
+      << describe(s);
+  int client_passed = 0;
+  for (const json& check : s["checks"]) {
+    const std::string name = check["name"];
+    const std::string status = check["status"];
+    if (name.rfind("Stage2Client.", 0) == 0) {
+      client_passed += status == "passed";
+    } else {
+      EXPECT_EQ(status, "failed") << name << ": the server cannot have started";
+    }
+  }
+  EXPECT_EQ(client_passed, 10) << "its correct client is graded as usual\n" << describe(s);
 }
 
 TEST_F(Stage2Class, MegabytesOfOutputStopAtTheFileSizeLimitAndAreCapped) {

@@ -47,6 +47,7 @@ add_test(NAME grade.Stage2Class.Grade
           compile-error=${solutions}/stage2/cpp/client.cpp+${submissions}/compile-error
           loops-forever=${submissions}/loops-forever
           server-never-listens=${py2_client}+${submissions}/loops-forever/server.py
+          eats-memory=${py2_client}+${common}+${submissions}/eats-memory
           fork-bomb=${py2_client}+${submissions}/fork-bomb
           prints-megabytes=${py2_client}+${common}+${submissions}/prints-megabytes
           fixed-port-a=${py2_client}+${common}+${submissions}/fixed-port

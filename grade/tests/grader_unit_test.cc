@@ -126,9 +126,11 @@ class Sandbox : public ::testing::Test {
     isolation_ = probe_isolation(default_sandbox_program(), true, IsolationLimits{});
     if (!isolation_.sandboxed) GTEST_SKIP() << isolation_.why_weaker;
   }
-  ProcessOutcome run(const std::string& script, double budget = 30) {
+  ProcessOutcome run(const std::string& script, double budget = 30,
+                     const std::vector<std::string>& options = {}) {
     ProcessSpec spec;
     spec.argv = {isolation_.sandbox_program, "--max-processes", "32"};
+    spec.argv.insert(spec.argv.end(), options.begin(), options.end());
     if (isolation_.as_root) {  // Root has no process limit: an unprivileged uid, as chat-grade.
       const std::string uid = std::to_string(slot_uid(static_cast<int>(uv_os_getpid()), 255));
       spec.argv.insert(spec.argv.end(), {"--uid", uid, "--gid", uid});
@@ -191,6 +193,22 @@ TEST_F(Sandbox, LimitsProcesses) {
       run("i=0; while [ $i -lt 40 ]; do sleep 5 & i=$((i+1)); done 2>&1 | head -1; exit 0");
   EXPECT_NE(outcome.output.find("fork"), std::string::npos) << "the 33rd process should not start\n"
                                                             << outcome.output;
+}
+
+TEST_F(Sandbox, LimitsTheMemoryOfEachProcess) {
+  if (!executable_by_anyone("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
+  const std::vector<std::string> limit = {"--max-memory", std::to_string(512LL << 20)};
+  const ProcessOutcome small =
+      run("/usr/bin/python3 -c 'x = bytes(64 << 20); print(\"got 64 MiB\")'", 30, limit);
+  EXPECT_EQ(small.exit_code, 0) << small.output;
+  EXPECT_NE(small.output.find("got 64 MiB"), std::string::npos) << small.output;
+  const ProcessOutcome large =
+      run("/usr/bin/python3 -c 'x = bytes(1 << 30); print(\"got 1 GiB\")'", 30, limit);
+  EXPECT_NE(large.exit_code, 0) << large.output;
+  EXPECT_NE(large.output.find("MemoryError"), std::string::npos)
+      << "1 GiB should be refused under a 512 MiB limit\n"
+      << large.output;
+  EXPECT_EQ(large.output.find("got 1 GiB"), std::string::npos) << large.output;
 }
 
 // What a check run executes or reads is copied into the grader's working folder, where the
