@@ -2,6 +2,7 @@
 // report line, and the sandbox itself (Linux, when it can be made here).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <cstdio>
@@ -209,6 +210,65 @@ TEST_F(Sandbox, LimitsTheMemoryOfEachProcess) {
       << "1 GiB should be refused under a 512 MiB limit\n"
       << large.output;
   EXPECT_EQ(large.output.find("got 1 GiB"), std::string::npos) << large.output;
+}
+
+// Without root, chat-sandbox makes a user namespace first (in which the caller is root) and the
+// same containment holds: the path of an instructor who grades as an ordinary user. When the
+// tests run as root (CI), the sandbox runs as `nobody` (setpriv, util-linux), from a copy in a
+// folder anyone can enter: the build tree may be closed to other users.
+TEST(UnprivilegedSandbox, ContainsAnOrdinaryUsersRunThroughAUserNamespace) {
+  std::string program = default_sandbox_program();
+  if (program.empty()) GTEST_SKIP() << "no chat-sandbox on this system";
+  std::vector<std::string> as_user;
+  std::string copy_dir;
+  if (geteuid() == 0) {
+    char base[4096];
+    std::size_t size = sizeof base;
+    ASSERT_EQ(uv_os_tmpdir(base, &size), 0);
+    uv_fs_t request{};
+    ASSERT_EQ(
+        uv_fs_mkdtemp(nullptr, &request,
+                      (std::string(base) + "/chat-sandbox-user-test-XXXXXX").c_str(), nullptr),
+        0);
+    copy_dir = request.path;
+    uv_fs_req_cleanup(&request);
+    uv_fs_chmod(nullptr, &request, copy_dir.c_str(), 0755, nullptr);
+    uv_fs_req_cleanup(&request);
+    std::string error;
+    ASSERT_TRUE(copy_file(program, copy_dir + "/chat-sandbox", 0755, &error)) << error;
+    program = copy_dir + "/chat-sandbox";
+    as_user = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  const auto sandboxed = [&](std::vector<std::string> args) {
+    ProcessSpec spec;
+    spec.argv = as_user;
+    spec.argv.push_back(program);
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.budget_seconds = 30;
+    spec.terminate_first = true;
+    return run_process_sync(spec);
+  };
+  const ProcessOutcome probe = sandboxed({"--probe"});
+  if (probe.exit_code != 0) {
+    remove_tree(copy_dir);
+    GTEST_SKIP() << "this system allows no unprivileged user namespace: " << probe.output;
+  }
+  const ProcessOutcome outcome =
+      sandboxed({"--max-processes", "20", "--", "/bin/sh", "-c",
+                 "echo \"uid $(id -u)\"; cut -d: -f1 /proc/net/dev | tail -n +3 | tr -d ' '; "
+                 "i=0; while [ $i -lt 30 ]; do sleep 5 & i=$((i+1)); done 2>&1 | head -1"});
+  remove_tree(copy_dir);
+  EXPECT_NE(outcome.output.find("uid 0\n"), std::string::npos)
+      << "the caller should be root inside its user namespace\n"
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("\nlo\n"), std::string::npos)
+      << "the sandbox should have a loopback of its own\n"
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("fork"), std::string::npos) << "the 21st process should not start\n"
+                                                            << outcome.output;
+  EXPECT_NE(outcome.output.find("chat-sandbox: stopped "), std::string::npos)
+      << "the sleeping processes left behind should be stopped and counted\n"
+      << outcome.output;
 }
 
 // What a check run executes or reads is copied into the grader's working folder, where the
