@@ -10,7 +10,7 @@ namespace {
 
 // A text cell: valid UTF-8, never read as a formula, quoted when RFC 4180 asks for it.
 std::string text_cell(const std::string& raw) {
-  std::string text = valid_utf8(raw);
+  std::string text = utf8_replace_invalid(raw);
   // A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a '
   // in front makes it text there.
   if (!text.empty() && std::string("=+-@\t\r").find(text.front()) != std::string::npos) {

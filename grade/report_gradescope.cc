@@ -56,9 +56,9 @@ json render(const StudentResult& original, const ClassResult& klass, const Gradi
   // Every text that came from a program is made valid UTF-8 before it is cut, so that the cuts
   // fall between characters.
   StudentResult student = original;
-  student.problem = valid_utf8(student.problem);
-  student.build_output = valid_utf8(student.build_output);
-  student.run_output = valid_utf8(student.run_output);
+  student.problem = utf8_replace_invalid(student.problem);
+  student.build_output = utf8_replace_invalid(student.build_output);
+  student.run_output = utf8_replace_invalid(student.run_output);
   const StudentScore score = score_student(student, klass, policy);
   const bool ran = student.run != RunStatus::kNotRun;
 
@@ -75,14 +75,15 @@ json render(const StudentResult& original, const ClassResult& klass, const Gradi
       output = "No result: the check program did not report this check.";
     } else if (status == "skipped") {
       max_score = 0;
-      output =
-          "Not counted (it could not run on the grading machine): " + valid_utf8(check->message);
+      output = "Not counted (it could not run on the grading machine): " +
+               utf8_replace_invalid(check->message);
     } else {
-      output = valid_utf8(check->message);
+      output = utf8_replace_invalid(check->message);
     }
     const std::string& description =
         column->description.empty() ? column->name : column->description;
-    json test = {{"name", valid_utf8(description) + " [" + valid_utf8(column->name) + "]"},
+    json test = {{"name", utf8_replace_invalid(description) + " [" +
+                              utf8_replace_invalid(column->name) + "]"},
                  {"status", status == "passed" ? "passed" : "failed"},
                  {"score", status == "passed" ? points : 0.0},
                  {"max_score", max_score},

@@ -106,7 +106,7 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
       const CheckResult* check = find_check(student, columns[i]->name);
       if (check != nullptr && check->status == "passed") ++passes[i];
       if (check != nullptr && check->status != "failed") continue;
-      const std::string message = check == nullptr ? "" : valid_utf8(check->message);
+      const std::string message = check == nullptr ? "" : utf8_replace_invalid(check->message);
       const std::string hint = hint_line(message);
       std::string text = !hint.empty()                  ? hint
                          : !first_line(message).empty() ? first_line(message)
@@ -214,15 +214,17 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
     if (student.run == RunStatus::kNotRun) {
       // Why nothing ran, across the row: what the instructor has to act on.
       out += "<td class=\"problem\" colspan=\"" + std::to_string(columns.size()) + "\">" +
-             esc(keep_start_and_end(valid_utf8(why_not_run(student)), 400)) + "</td></tr>\n";
+             esc(keep_start_and_end(utf8_replace_invalid(why_not_run(student)), 400)) +
+             "</td></tr>\n";
       continue;
     }
     for (std::size_t i : order) {
       const CheckResult* check = find_check(student, columns[i]->name);
       const std::string status = check == nullptr ? "failed" : check->status;
-      const std::string why = check == nullptr
-                                  ? "no result"
-                                  : keep_start_and_end(valid_utf8(first_line(check->message)), 150);
+      const std::string why =
+          check == nullptr
+              ? "no result"
+              : keep_start_and_end(utf8_replace_invalid(first_line(check->message)), 150);
       if (status == "passed") {
         out += "<td class=\"pass\">✓</td>";
       } else if (status == "skipped") {
@@ -236,7 +238,7 @@ std::string render_summary_html(const ClassResult& klass, const GradingPolicy& p
       // A run that did not finish: its cells are above, the reason under them.
       out += "<tr class=\"after\"><td></td><td></td><td class=\"problem\" colspan=\"" +
              std::to_string(columns.size()) + "\">" +
-             esc(keep_start_and_end(valid_utf8(student.problem), 400)) + "</td></tr>\n";
+             esc(keep_start_and_end(utf8_replace_invalid(student.problem), 400)) + "</td></tr>\n";
     }
   }
   out += "</tbody>\n</table>\n</body>\n</html>\n";

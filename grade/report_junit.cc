@@ -59,7 +59,7 @@ std::string render_case(const StudentResult& student, const CheckResult& column,
   return out + ">\n      <failure" + attribute("message", message) + attribute("type", "failed") +
          ">" +
          xml_escape(column.description + "\n" +
-                    keep_start_and_end(valid_utf8(report), kMaxKeptOutputBytes)) +
+                    keep_start_and_end(utf8_replace_invalid(report), kMaxKeptOutputBytes)) +
          "</failure>\n    </testcase>\n";
 }
 
@@ -94,11 +94,11 @@ std::string render_junit(const ClassResult& klass, const GradingPolicy& policy) 
     std::string out = student.problem;
     if (!student.build_output.empty()) {
       out += (out.empty() ? "" : "\n\n") + std::string("Build output:\n") +
-             keep_start_and_end(valid_utf8(student.build_output), kMaxKeptOutputBytes);
+             keep_start_and_end(utf8_replace_invalid(student.build_output), kMaxKeptOutputBytes);
     }
     if (!student.run_output.empty()) {
       out += (out.empty() ? "" : "\n\n") + std::string("Check program output:\n") +
-             keep_start_and_end(valid_utf8(student.run_output), kMaxKeptOutputBytes);
+             keep_start_and_end(utf8_replace_invalid(student.run_output), kMaxKeptOutputBytes);
     }
     if (!out.empty()) suites += "    <system-out>" + xml_escape(out) + "</system-out>\n";
     suites += "  </testsuite>\n";

@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-bool in_range(unsigned char c, unsigned char low, unsigned char high) {
-  return c >= low && c <= high;
-}
-
 bool is_continuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
@@ -33,58 +29,8 @@ std::string with_thousands(std::size_t value) {
 
 }  // namespace
 
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      out += static_cast<char>(lead);
-      ++i;
-      continue;
-    }
-    // The length of the sequence and the range its second byte must be in (RFC 3629's table:
-    // this is what rules out overlong forms, surrogates and code points above U+10FFFF).
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (in_range(lead, 0xC2, 0xDF)) {
-      length = 2;
-    } else if (lead == 0xE0) {
-      length = 3, low = 0xA0;
-    } else if (in_range(lead, 0xE1, 0xEC) || in_range(lead, 0xEE, 0xEF)) {
-      length = 3;
-    } else if (lead == 0xED) {
-      length = 3, high = 0x9F;
-    } else if (lead == 0xF0) {
-      length = 4, low = 0x90;
-    } else if (in_range(lead, 0xF1, 0xF3)) {
-      length = 4;
-    } else if (lead == 0xF4) {
-      length = 4, high = 0x8F;
-    }
-    std::size_t good = length == 0 ? 0 : 1;
-    while (good > 0 && good < length && i + good < text.size()) {
-      const auto c = static_cast<unsigned char>(text[i + good]);
-      const bool ok = good == 1 ? in_range(c, low, high) : in_range(c, 0x80, 0xBF);
-      if (!ok) break;
-      ++good;
-    }
-    if (length > 0 && good == length) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      // One U+FFFD for the lead byte and the continuation bytes that were still possible.
-      out += kReplacement;
-      i += good == 0 ? 1 : good;
-    }
-  }
-  return out;
-}
-
 std::string xml_safe(std::string_view text) {
-  const std::string utf8 = valid_utf8(text);
+  const std::string utf8 = utf8_replace_invalid(text);
   std::string out;
   out.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size(); ++i) {

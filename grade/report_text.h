@@ -10,15 +10,13 @@
 
 #include "grade/reports.h"
 #include "grade/student_result.h"
+#include "kit/framing/utf8.h"
 
 namespace chatkit::grade {
 
-// `text` with every byte sequence that is not well-formed UTF-8 (RFC 3629) replaced by U+FFFD,
-// one per maximal ill-formed subpart (as Unicode recommends), so "\xff\xfe" gives two.
-std::string valid_utf8(std::string_view text);
-
-// valid_utf8(text), then every character XML 1.0 forbids (C0 controls other than tab, line feed
-// and carriage return; U+FFFE and U+FFFF) replaced by U+FFFD. Also what HTML text may carry.
+// utf8_replace_invalid(text) (kit/framing/utf8.h: what is not UTF-8 becomes U+FFFD), then every
+// character XML 1.0 forbids (C0 controls other than tab, line feed and carriage return; U+FFFE and
+// U+FFFF) replaced by U+FFFD. Also what HTML text may carry.
 std::string xml_safe(std::string_view text);
 
 // `text` (valid UTF-8) cut to at most `max_bytes`: when longer, its start and its end with a

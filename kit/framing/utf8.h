@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace chatkit {
@@ -33,6 +34,13 @@ inline Utf8Check check_utf8(std::string_view text) {
 // character: a text cut to a size (a log line, a close reason, a kept post) stays whole
 // characters. `text` itself when it fits; text that is not UTF-8 is cut at most 3 bytes short.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
+// `text` with every part that is not well-formed UTF-8 replaced by U+FFFD, one per maximal
+// ill-formed subpart (a lead byte and the continuation bytes that could still have completed it,
+// or a byte that starts nothing), as the Unicode Standard recommends and browsers' TextDecoder
+// and Python's errors="replace" do: "\xe2\x82x" gives one U+FFFD and "x", "\xff\xfe" two.
+// Well-formed text comes back unchanged. For text that must be UTF-8 (JSON, XML, a report).
+std::string utf8_replace_invalid(std::string_view text);
 
 }  // namespace chatkit
 

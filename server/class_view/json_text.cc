@@ -10,34 +10,6 @@ namespace {
 
 constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-// The length of the valid UTF-8 character at the start of `text`, or 0 when it is not one.
-std::size_t utf8_character(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned min = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    min = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    min = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) return 0;
-  unsigned code = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i) & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return length;
-}
-
 // A cursor over a page's request, for the tiny JSON subset it may hold.
 struct Reader {
   std::string_view text;
@@ -84,28 +56,25 @@ struct Reader {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  // A browser fails a WebSocket text message that is not UTF-8: bytes that are not become U+FFFD.
+  std::string repaired;
+  if (!check_utf8(text).valid) {
+    repaired = utf8_replace_invalid(text);
+    text = repaired;
+  }
   out += '"';
-  const bool valid = check_utf8(text).valid;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += static_cast<char>(c);
+      out += byte;
     } else if (c < 0x20 || c == 0x7F) {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
       out += escaped;
-    } else if (c < 0x80 || valid) {
-      out += static_cast<char>(c);
-    } else if (const std::size_t length = utf8_character(text.substr(i))) {
-      out.append(text.substr(i, length));
-      i += length;
-      continue;
     } else {
-      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not part of a character.
+      out += byte;
     }
-    ++i;
   }
   out += '"';
 }

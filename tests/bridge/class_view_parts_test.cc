@@ -132,11 +132,11 @@ TEST(ClassFeedJson, StringsAreEscapedAndAlwaysValidUtf8) {
   append_json_string(out, std::string("a\"b\\c\n\x01\x7f", 8));
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f\"");
   out.clear();
-  // A lone continuation byte, a cut 3-byte character and an overlong NUL become U+FFFD; the
-  // valid characters around them stay.
+  // A lone continuation byte, a cut 3-byte character and an overlong NUL become U+FFFD (one per
+  // maximal ill-formed part, as a browser's decoder does); the valid characters around them stay.
   append_json_string(out, "\xc3\xa9 \x80 \xe2\x82 \xc0\x80 \xe2\x82\xac");
   EXPECT_EQ(out,
-            "\"\xc3\xa9 \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
+            "\"\xc3\xa9 \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
             "\xe2\x82\xac\"");
   EXPECT_FALSE(nlohmann::json::parse(out, nullptr, false).is_discarded());
 }

@@ -234,5 +234,25 @@ TEST(Utf8Prefix, CutsToTheSizeWithoutEndingInsideACharacter) {
   EXPECT_EQ(utf8_prefix(euro, 0), "");
 }
 
+TEST(Utf8ReplaceInvalid, KeepsGoodTextAndReplacesEachMaximalIllFormedSubpartOnce) {
+  const std::string fffd = bytes({0xEF, 0xBF, 0xBD});
+  EXPECT_EQ(utf8_replace_invalid("h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80"),
+            "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80");
+  EXPECT_EQ(utf8_replace_invalid(std::string("a\0b", 3)), std::string("a\0b", 3));
+  EXPECT_EQ(utf8_replace_invalid("a\xff\xfe"
+                                 "b"),
+            "a" + fffd + fffd + "b");
+  // A truncated 3-byte sequence is one maximal subpart: one U+FFFD, and the next byte survives.
+  EXPECT_EQ(utf8_replace_invalid("\xe2\x9c"
+                                 "x"),
+            fffd + "x");
+  EXPECT_EQ(utf8_replace_invalid("\x80 \xe2\x82"), fffd + " " + fffd) << "at the end too";
+  // Overlong "/", a UTF-16 surrogate, above U+10FFFF: no lead byte of them starts a character.
+  EXPECT_EQ(utf8_replace_invalid("\xc0\xaf"), fffd + fffd);
+  EXPECT_EQ(utf8_replace_invalid("\xed\xa0\x80"), fffd + fffd + fffd);
+  EXPECT_EQ(utf8_replace_invalid("\xf4\x90\x80\x80"), fffd + fffd + fffd + fffd);
+  EXPECT_TRUE(check_utf8(utf8_replace_invalid("\xf0\x9f\x98 \xc3")).valid);
+}
+
 }  // namespace
 }  // namespace chatkit
