@@ -18,13 +18,19 @@ ClassRecorder::ClassRecorder(ClassViewLimits limits) : limits_(limits) {
   if (limits_.max_connections == 0) limits_.max_connections = 1;
 }
 
+// Where the record of `id` is, or would go: records_ is sorted by id.
+ClassRecorder::Records::iterator ClassRecorder::position_of(std::uint64_t id) {
+  return std::lower_bound(records_.begin(), records_.end(), id,
+                          [](const std::unique_ptr<ConnectionRecord>& record, std::uint64_t key) {
+                            return record->id < key;
+                          });
+}
+
 ConnectionRecord* ClassRecorder::find(std::uint64_t id) {
   // Most events are for the newest connections: look at the last record first.
   if (records_.empty()) return nullptr;
   if (records_.back()->id == id) return records_.back().get();
-  const auto found = std::lower_bound(records_.begin(), records_.end(), id,
-                                      [](const std::unique_ptr<ConnectionRecord>& record,
-                                         std::uint64_t key) { return record->id < key; });
+  const auto found = position_of(id);
   return found != records_.end() && (*found)->id == id ? found->get() : nullptr;
 }
 
@@ -43,13 +49,8 @@ ConnectionRecord& ClassRecorder::add(std::uint64_t id, const sockaddr* peer) {
   record->opened_ms = wall_clock_ms();
   // Ids come in increasing order (one sequence for accepted and refused connections), so the
   // deque stays sorted; a late one would be inserted in its place.
-  auto at = records_.end();
-  if (!records_.empty() && records_.back()->id > id) {
-    at = std::lower_bound(
-        records_.begin(), records_.end(), id,
-        [](const std::unique_ptr<ConnectionRecord>& r, std::uint64_t key) { return r->id < key; });
-  }
-  return **records_.insert(at, std::move(record));
+  const bool in_order = records_.empty() || records_.back()->id < id;
+  return **records_.insert(in_order ? records_.end() : position_of(id), std::move(record));
 }
 
 void ClassRecorder::changed(ConnectionRecord& record) {

@@ -70,13 +70,15 @@ class ClassRecorder final : public ConnectionObserver {
   void on_closed(std::uint64_t id, ConnectionEnd end) override;
 
  private:
+  using Records = std::deque<std::unique_ptr<ConnectionRecord>>;
   // A fresh record for `id` at the end, evicting the oldest when full.
   ConnectionRecord& add(std::uint64_t id, const sockaddr* peer);
+  Records::iterator position_of(std::uint64_t id);
   void changed(ConnectionRecord& record);
   void close_record(ConnectionRecord& record, ConnectionEnd end);
 
   ClassViewLimits limits_;
-  std::deque<std::unique_ptr<ConnectionRecord>> records_;
+  Records records_;  // Sorted by id.
   std::uint64_t version_ = 0;
   Listener* listener_ = nullptr;
 };
