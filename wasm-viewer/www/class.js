@@ -1,9 +1,9 @@
 // The class view (/class): every connection to the chat port as it happens, for the projector.
-// chat-server sends what it sees over a WebSocket at /class/ws (the feed, described below); the
-// page lists the connections it keeps, newest first, each with its peer, how it ended, its
-// frames both ways as the kit's decoder reads them (in WebAssembly, as in the viewer), the
-// messages it posted and, when its bytes break the protocol, the server's diagnosis in words.
-// Clicking one shows all its kept bytes in the viewer's byte view.
+// chat-server sends what it sees over a WebSocket at /class/ws (the feed, described below, which
+// class_feed.js keeps open); the page lists the connections it keeps, newest first, each with its
+// peer, how it ended, its frames both ways as the kit's decoder reads them (in WebAssembly, as in
+// the viewer), the messages it posted and, when its bytes break the protocol, the server's
+// diagnosis in words. Clicking one shows all its kept bytes in the viewer's byte view.
 //
 // The feed, server -> page (JSON text messages):
 //   {type: "hello", stage, chat, max_connections, max_bytes, connections: [Conn...]}  on open
@@ -25,9 +25,9 @@ import {
   ClassConnection, clientLines, diagnosisBlock, endText, formatSeconds, postsBlock, serverLines,
 } from './class_connection.js';
 import { Direction, el, formatClock, formatCount, plural } from './dom.js';
+import { ClassFeed } from './class_feed.js';
 
 const kZoomKey = 'chatkit.viewer.zoom';  // shared with the viewer: one projector, one size
-const kRetryMs = [500, 1000, 2000, 5000];
 const kListIntervalMs = 200;             // the feed's changes are drawn at most this often
 
 const $ = (id) => {
@@ -35,13 +35,6 @@ const $ = (id) => {
   if (!node) throw new Error(`class view: the page has no #${id}`);
   return node;
 };
-
-// The feed's WebSocket address: the host that served this page, with the page's ?token=.
-function feedUrl() {
-  const token = new URLSearchParams(location.search).get('token');
-  const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/class/ws${query}`;
-}
 
 // --- The page --------------------------------------------------------------------------------
 
@@ -67,8 +60,12 @@ class ClassView {
     this.renderPending = false;
     this.renderTimer = null;
     this.lastRender = -Infinity;
-    this.retry = 0;
-    this.everOpened = false;
+    this.feed = new ClassFeed({
+      onOpen: () => this.onFeedOpen(),
+      onMessage: (message) => this.onMessage(message),
+      onClosed: (reason) => this.onFeedClosed(reason),
+      onRefused: (status, body) => this.onFeedRefused(status, body),
+    });
     this.filter = { c2s: true, s2c: true };
     this.bytesPerRow = 16;
 
@@ -117,70 +114,42 @@ class ClassView {
   // --- The feed ---
 
   connect() {
-    const url = feedUrl();
-    const socket = new WebSocket(url);
-    this.socket = socket;
-    let opened = false;
-    socket.addEventListener('open', () => {
-      opened = true;
-      this.everOpened = true;
-      this.retry = 0;
-      this.setFeedProblem(null);
-      this.list.classList.remove('stale');
-      document.documentElement.dataset.feed = 'open';
-    });
-    socket.addEventListener('message', (event) => this.onMessage(event.data));
-    socket.addEventListener('close', (event) => {
-      if (socket !== this.socket) return;
-      // What the list shows is no longer live (an open connection may have ended since).
-      this.list.classList.add('stale');
-      if (opened) {
-        this.setStatus(`live feed closed at ${formatClock(Date.now())}` +
-                       (event.reason ? ` (${event.reason})` : '') + ': reconnecting…', 'bad');
-        document.documentElement.dataset.feed = 'closed';
-        this.scheduleReconnect();
-      } else {
-        this.onRefused(url);
-      }
-    });
+    this.feed.connect();
   }
 
-  scheduleReconnect() {
-    const wait = kRetryMs[Math.min(this.retry, kRetryMs.length - 1)];
-    ++this.retry;
-    setTimeout(() => this.connect(), wait);
+  onFeedOpen() {
+    this.setFeedProblem(null);
+    this.list.classList.remove('stale');
+    document.documentElement.dataset.feed = 'open';
   }
 
-  // The WebSocket never opened. A browser does not say why; a plain request to the same address
-  // gets the server's answer (403 and its reason when the token is missing or wrong). A page
-  // whose feed worked before keeps trying: the server may be restarting.
-  async onRefused(url) {
-    let status = 0;
-    let body = '';
-    try {
-      const response = await fetch(url.replace(/^ws/, 'http'), { cache: 'no-store' });
-      status = response.status;
-      body = (await response.text()).replace(/\s+/g, ' ').replace(/^\d{3} [A-Za-z ]+? (?=[a-z])/, '').trim();
-    } catch {
-      status = 0;
-    }
+  onFeedClosed(reason) {
+    // What the list shows is no longer live (an open connection may have ended since).
+    this.list.classList.add('stale');
+    this.setStatus(`live feed closed at ${formatClock(Date.now())}` +
+                   (reason ? ` (${reason})` : '') + ': reconnecting…', 'bad');
+    document.documentElement.dataset.feed = 'closed';
+  }
+
+  // The feed never opened; `status` is the server's answer to a plain request (0: none).
+  onFeedRefused(status, body) {
+    this.list.classList.add('stale');
     if (status === 0) {
       document.documentElement.dataset.feed = 'unreachable';
       this.setFeedProblem(`The live feed is gone: chat-server does not answer at ${location.host} ` +
                           '(stopped?). The list shows what it last said; the page keeps trying.');
       this.setStatus('live feed: the server does not answer', 'bad');
-    } else {
-      document.documentElement.dataset.feed = 'refused';
-      const hasToken = new URLSearchParams(location.search).has('token');
-      const advice = status !== 403 ? ''
-          : hasToken ? ' The token in this address is not the one chat-server printed (was it restarted?): ' +
-                       'open the address on its “class view at …” line.'
-                     : ' Open the address on chat-server’s “class view at …” line, which ends in ?token=….';
-      this.setFeedProblem(`The server refused the class view’s live feed (HTTP ${status}` +
-                          `${body ? `: ${body.slice(0, 200)}` : ''}).${advice}`);
-      this.setStatus(`live feed refused (HTTP ${status})`, 'bad');
+      return;
     }
-    if (this.everOpened) this.scheduleReconnect();
+    document.documentElement.dataset.feed = 'refused';
+    const hasToken = new URLSearchParams(location.search).has('token');
+    const advice = status !== 403 ? ''
+        : hasToken ? ' The token in this address is not the one chat-server printed (was it restarted?): ' +
+                     'open the address on its “class view at …” line.'
+                   : ' Open the address on chat-server’s “class view at …” line, which ends in ?token=….';
+    this.setFeedProblem(`The server refused the class view’s live feed (HTTP ${status}` +
+                        `${body ? `: ${body.slice(0, 200)}` : ''}).${advice}`);
+    this.setStatus(`live feed refused (HTTP ${status})`, 'bad');
   }
 
   setFeedProblem(text) {
@@ -195,15 +164,8 @@ class ClassView {
     status.className = `bridge ${kind ?? ''}`;
   }
 
-  onMessage(data) {
-    let message;
-    try {
-      message = JSON.parse(data);
-    } catch {
-      console.warn('class view: a feed message that is not JSON', String(data).slice(0, 80));
-      return;
-    }
-    switch (message.type) {
+  onMessage(message) {
+    switch (message?.type) {
       case 'hello': this.onHello(message); break;
       case 'update': this.onUpdate(message.connections ?? []); break;
       case 'dropped': this.onDropped(message.ids ?? []); break;
@@ -308,9 +270,8 @@ class ClassView {
   }
 
   askBytes(connection) {
-    if (connection.asked || this.socket?.readyState !== WebSocket.OPEN) return;
-    connection.asked = true;
-    this.socket.send(JSON.stringify({ type: 'bytes', id: connection.id }));
+    if (connection.asked) return;
+    connection.asked = this.feed.send({ type: 'bytes', id: connection.id });
   }
 
   select(id) {
