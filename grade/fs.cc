@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "kit/net/read_file.h"
+
 namespace chatkit::grade {
 namespace {
 
@@ -129,22 +131,8 @@ void remove_tree(const std::string& path) {
 
 bool read_file(const std::string& path, std::string* contents) {
   contents->clear();
-  FsRequest open;
-  const int fd = uv_fs_open(nullptr, &open.req, path.c_str(), UV_FS_O_RDONLY, 0, nullptr);
-  if (fd < 0) return false;
-  char chunk[64 * 1024];
-  bool ok = true;
-  for (;;) {
-    FsRequest read;
-    uv_buf_t buf = uv_buf_init(chunk, sizeof chunk);
-    const int n = uv_fs_read(nullptr, &read.req, fd, &buf, 1, -1, nullptr);
-    if (n < 0) ok = false;
-    if (n <= 0) break;
-    contents->append(chunk, static_cast<std::size_t>(n));
-  }
-  FsRequest close;
-  uv_fs_close(nullptr, &close.req, fd, nullptr);
-  return ok;
+  // Synchronous uv_fs calls need no loop.
+  return !read_whole_file(nullptr, path, contents);
 }
 
 bool write_file(const std::string& path, const std::string& contents, std::string* error) {
