@@ -26,15 +26,11 @@ import {
 } from './class_connection.js';
 import { Direction, el, formatClock, formatCount, plural } from './dom.js';
 import { ClassFeed } from './class_feed.js';
+import { bytesPerRowThatFit, elementById, setupZoom, showFatal } from './page.js';
 
-const kZoomKey = 'chatkit.viewer.zoom';  // shared with the viewer: one projector, one size
 const kListIntervalMs = 200;             // the feed's changes are drawn at most this often
 
-const $ = (id) => {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`class view: the page has no #${id}`);
-  return node;
-};
+const $ = (id) => elementById('class view', id);
 
 // --- The page --------------------------------------------------------------------------------
 
@@ -107,7 +103,7 @@ class ClassView {
         this.scheduleRender(true);
       });
     }
-    this.setupZoom();
+    setupZoom(() => this.onZoom());
     new ResizeObserver(() => this.fitRows()).observe(this.byteView);
   }
 
@@ -509,43 +505,20 @@ class ClassView {
     });
   }
 
-  setupZoom() {
-    let zoom = Number(localStorage.getItem(kZoomKey)) || 1;
-    const apply = () => {
-      zoom = Math.min(2, Math.max(0.6, Math.round(zoom * 10) / 10));
-      document.documentElement.style.setProperty('--zoom', String(zoom));
-      localStorage.setItem(kZoomKey, String(zoom));
-      this.bytes.remeasure();
-      this.fitRows();
-      this.scheduleRender(true);
-    };
-    $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
-    $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
-    apply();
+  // After a change of zoom (page.js setupZoom()).
+  onZoom() {
+    this.bytes.remeasure();
+    this.fitRows();
+    this.scheduleRender(true);
   }
 
-  // 16 bytes a row when they fit, else 8 (as in the viewer).
   fitRows() {
-    const probe = el('span', { text: '0'.repeat(10) });
-    probe.style.setProperty('visibility', 'hidden');
-    probe.style.setProperty('position', 'absolute');
-    this.byteView.append(probe);
-    const charWidth = probe.getBoundingClientRect().width / 10 || 12;
-    probe.remove();
-    const perRow = this.byteView.clientWidth / charWidth >= 5.5 + 16 * 4 + 4 ? 16 : 8;
+    const perRow = bytesPerRowThatFit(this.byteView);
     if (perRow !== this.bytesPerRow) {
       this.bytesPerRow = perRow;
       this.scheduleRender(true);
     }
   }
-}
-
-function showFatal(error) {
-  const box = el('div', { className: 'fatal', attrs: { role: 'alert' }, children: [
-    el('strong', { text: 'The class view could not start. ' }),
-    el('span', { text: error instanceof Error ? error.message : String(error) }),
-  ] });
-  document.body.prepend(box);
 }
 
 async function main() {
@@ -556,7 +529,7 @@ async function main() {
     view.connect();
     document.documentElement.dataset.classView = 'ready';
   } catch (error) {
-    showFatal(error);
+    showFatal('class view', error);
     throw error;
   }
 }

@@ -13,16 +13,14 @@ import { Direction, directionLabel, el, formatCount, plural } from './dom.js';
 import { renderInspector } from './inspector.js';
 import { StepMode } from './step_mode.js';
 import { Timeline } from './timeline.js';
+import {
+  bytesPerRowThatFit, elementById, setupZoom, showFatal as showPageFatal,
+} from './page.js';
 
 const kStageKey = 'chatkit.viewer.stage';
-const kZoomKey = 'chatkit.viewer.zoom';
 const kMaxConnections = 40;
 
-const $ = (id) => {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`viewer: the page has no #${id}`);
-  return node;
-};
+const $ = (id) => elementById('viewer', id);
 
 const isStage = (value) => [1, 2, 3].includes(value);
 
@@ -137,7 +135,7 @@ class Viewer {
     }
     this.byteView.addEventListener('click', (event) => this.onByteViewClick(event));
     document.addEventListener('keydown', (event) => this.onKey(event));
-    this.setupZoom();
+    setupZoom((starting) => this.onZoom(starting));
     new ResizeObserver(() => this.fitRows()).observe(this.byteView);
 
     this.bridgeText = info?.target ? `chat server ${info.target} via ${this.url}` : `bridge ${this.url}`;
@@ -315,35 +313,17 @@ class Viewer {
     }
   }
 
-  setupZoom() {
-    let zoom = Number(localStorage.getItem(kZoomKey)) || 1;
-    const apply = () => {
-      zoom = Math.min(2, Math.max(0.6, Math.round(zoom * 10) / 10));
-      document.documentElement.style.setProperty('--zoom', String(zoom));
-      localStorage.setItem(kZoomKey, String(zoom));
-      this.bytes.remeasure();
-      this.chat.remeasure();
-      this.timeline.remeasure();
-      if (!starting) this.fitRows();  // at start, the byte view's ResizeObserver calls it
-      this.scheduleRender();
-    };
-    $('zoom-in').addEventListener('click', () => { zoom += 0.1; apply(); });
-    $('zoom-out').addEventListener('click', () => { zoom -= 0.1; apply(); });
-    let starting = true;
-    apply();
-    starting = false;
+  // After a change of zoom (page.js setupZoom()).
+  onZoom(starting) {
+    this.bytes.remeasure();
+    this.chat.remeasure();
+    this.timeline.remeasure();
+    if (!starting) this.fitRows();  // at start, the byte view's ResizeObserver calls it
+    this.scheduleRender();
   }
 
-  // 16 bytes a row when they fit, else 8 (offset 5.5ch + 3ch a byte + 1ch of ASCII a byte + gaps).
   fitRows() {
-    const probe = el('span', { text: '0'.repeat(10) });
-    probe.style.setProperty('visibility', 'hidden');
-    probe.style.setProperty('position', 'absolute');
-    this.byteView.append(probe);
-    const charWidth = probe.getBoundingClientRect().width / 10 || 12;
-    probe.remove();
-    const columns = this.byteView.clientWidth / charWidth;
-    const perRow = columns >= 5.5 + 16 * 4 + 4 ? 16 : 8;
+    const perRow = bytesPerRowThatFit(this.byteView);
     if (perRow !== this.bytesPerRow) {
       this.bytesPerRow = perRow;
       this.scheduleRender();
@@ -415,11 +395,7 @@ function byteOffsetAt(cell, clientX) {
 }
 
 function showFatal(error) {
-  const box = el('div', { className: 'fatal', attrs: { role: 'alert' }, children: [
-    el('strong', { text: 'The viewer could not start. ' }),
-    el('span', { text: error instanceof Error ? error.message : String(error) }),
-  ] });
-  document.body.prepend(box);
+  showPageFatal('viewer', error);
   $('bridge-status').textContent = 'not started';
   $('bridge-status').className = 'bridge bad';
 }
