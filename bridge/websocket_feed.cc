@@ -170,24 +170,15 @@ void WebSocketFeed::abort() {
 ssize_t WebSocketFeed::on_wslay_send(wslay_event_context_ptr ctx, const std::uint8_t* data,
                                      std::size_t len, int, void* user_data) {
   WebSocketFeed* self = feed_of(user_data);
-  if (self->browser_closing_) {
-    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-    return -1;
-  }
-  if (self->output_.size() + self->browser_.bytes_in_flight() >= kFeedWriteWindow) {
-    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-    return -1;
-  }
-  self->output_.append(reinterpret_cast<const char*>(data), len);
-  return static_cast<ssize_t>(len);
+  return self->output_.accept(ctx, data, len, self->browser_closing_,
+                              self->browser_.bytes_in_flight(), kFeedWriteWindow);
 }
 
 void WebSocketFeed::pump() {
   if (ws_ == nullptr || browser_closing_) return;
   bool failed = wslay_event_send(ws_) != 0;
   if (!output_.empty()) {
-    const UvError error = browser_.write(std::move(output_));
-    output_.clear();
+    const UvError error = browser_.write(output_.take());
     failed = failed || static_cast<bool>(error);
   }
   if (failed) {

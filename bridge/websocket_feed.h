@@ -34,6 +34,7 @@
 #include "bridge/feed_handler.h"
 #include "bridge/websocket_relay.h"
 #include "bridge/wslay_input.h"
+#include "bridge/wslay_output.h"
 #include "kit/net/tcp_stream.h"
 
 namespace chatkit {
@@ -104,7 +105,7 @@ class WebSocketFeed final : public FeedSession {
   ClosableTimer timer_;
   wslay_event_context_ptr ws_ = nullptr;
   WslayInput input_;    // Page bytes being handed to wslay during on_browser_data.
-  std::string output_;  // Frame bytes produced during one pump, written as one write.
+  WslayOutput output_;  // Frame bytes produced during one pump, written as one write.
   enum class Deadline { kNone, kStall, kCloseHandshake, kTeardown };
   Deadline deadline_ = Deadline::kNone;
   bool opened_ = false;         // open() ran: the handler knows the session.

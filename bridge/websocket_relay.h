@@ -47,6 +47,7 @@
 #include "bridge/bridge_stats.h"
 #include "bridge/closable_timer.h"
 #include "bridge/wslay_input.h"
+#include "bridge/wslay_output.h"
 #include "kit/net/tcp_stream.h"
 
 namespace chatkit {
@@ -179,7 +180,7 @@ class WebSocketRelay final : private TcpStream::Handler {
   // Browser bytes being handed to wslay during on_browser_data.
   WslayInput input_;
   // Frame bytes wslay produced during one pump, written to the browser as one write.
-  std::string output_;
+  WslayOutput output_;
 
   // The chat-server stream.
   bool target_open_ = false;  // init() succeeded; its close callback has not run.

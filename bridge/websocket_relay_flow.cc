@@ -48,16 +48,8 @@ std::string unreachable_target_reason(std::string_view target, const UvError& er
 ssize_t WebSocketRelay::on_wslay_send(wslay_event_context_ptr ctx, const std::uint8_t* data,
                                       std::size_t len, int, void* user_data) {
   auto* self = static_cast<WebSocketRelay*>(user_data);
-  if (self->browser_closing_) {
-    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-    return -1;
-  }
-  if (self->output_.size() + self->browser_.bytes_in_flight() >= kBrowserWriteWindow) {
-    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-    return -1;
-  }
-  self->output_.append(reinterpret_cast<const char*>(data), len);
-  return static_cast<ssize_t>(len);
+  return self->output_.accept(ctx, data, len, self->browser_closing_,
+                              self->browser_.bytes_in_flight(), kBrowserWriteWindow);
 }
 
 void WebSocketRelay::close_websocket(std::uint16_t code, const std::string& reason) {
@@ -80,8 +72,7 @@ void WebSocketRelay::pump() {
       failed = wslay_event_send(ws_) != 0;
     }
     if (!output_.empty()) {
-      const UvError error = browser_.write(std::move(output_));
-      output_.clear();
+      const UvError error = browser_.write(output_.take());
       failed = failed || static_cast<bool>(error);
     }
     if (failed) {
