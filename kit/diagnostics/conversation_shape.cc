@@ -6,15 +6,6 @@ namespace chatkit::diagnostics {
 
 namespace {
 
-Diagnosis make(Mistake mistake, std::size_t offset, std::string what, const char* hint) {
-  Diagnosis diagnosis;
-  diagnosis.mistake = mistake;
-  diagnosis.offset = offset;
-  diagnosis.what = std::move(what);
-  diagnosis.hint = hint;
-  return diagnosis;
-}
-
 // A number in binary: 2, 4 or 8 bytes of which at least one is NUL, or, when the first byte is
 // no digit, one is a control byte or not ASCII. Text never looks like that ("3\n" is a count
 // with a stray newline, not a binary number).
@@ -105,11 +96,11 @@ Diagnosis ConversationShape::on_first_count(std::string_view bytes, const WalkFr
   if (looks_binary(payload)) {
     bool big = true;
     const std::uint64_t value = binary_value(payload, &big);
-    return make(Mistake::kCountAsBinary, frame.offset,
-                "the count frame " + frame_bytes + " holds " + std::to_string(payload.size()) +
-                    " binary bytes, not decimal digits: read as a " + (big ? "big" : "little") +
-                    "-endian number they are " + grouped(value),
-                kHintCountAsBinary);
+    return Diagnosis{Mistake::kCountAsBinary, frame.offset,
+                     "the count frame " + frame_bytes + " holds " + std::to_string(payload.size()) +
+                         " binary bytes, not decimal digits: read as a " +
+                         (big ? "big" : "little") + "-endian number they are " + grouped(value),
+                     kHintCountAsBinary};
   }
   if (!frame.valid_utf8) return Diagnosis{};  // Not a count and not text: the walk says why.
   if (const std::optional<std::uint64_t> count = parse_count(payload)) {
@@ -121,22 +112,22 @@ Diagnosis ConversationShape::on_first_count(std::string_view bytes, const WalkFr
     return Diagnosis{};
   }
   if (payload.empty()) {
-    return make(Mistake::kNonDigitCount, frame.offset,
-                "the first frame, " + frame_bytes +
-                    ", is empty where the count belongs (decimal digits: \"0\" for no items)",
-                kHintNonDigitCount);
+    return Diagnosis{Mistake::kNonDigitCount, frame.offset,
+                     "the first frame, " + frame_bytes +
+                         ", is empty where the count belongs (decimal digits: \"0\" for no items)",
+                     kHintNonDigitCount};
   }
   const char first = payload[0];
   if ((first >= '0' && first <= '9') || first == '+' || first == '-' || first == ' ') {
-    return make(Mistake::kNonDigitCount, frame.offset,
-                "the count frame holds " + quoted(payload) + " (" + hex_bytes(payload) +
-                    "), not only decimal digits",
-                kHintNonDigitCount);
+    return Diagnosis{Mistake::kNonDigitCount, frame.offset,
+                     "the count frame holds " + quoted(payload) + " (" + hex_bytes(payload) +
+                         "), not only decimal digits",
+                     kHintNonDigitCount};
   }
-  return make(Mistake::kForgotCount, frame.offset,
-              "the first frame holds " + quoted(payload) +
-                  ", not a count: the items came without the count before them",
-              kHintForgotCount);
+  return Diagnosis{Mistake::kForgotCount, frame.offset,
+                   "the first frame holds " + quoted(payload) +
+                       ", not a count: the items came without the count before them",
+                   kHintForgotCount};
 }
 
 Diagnosis ConversationShape::extra(std::string_view bytes, std::size_t offset) const {
@@ -144,22 +135,22 @@ Diagnosis ConversationShape::extra(std::string_view bytes, std::size_t offset) c
   const std::string count = grouped(rest.size()) + (rest.size() == 1 ? " byte" : " bytes");
   const std::string shown = " (" + hex_bytes(rest) + ")";
   if (sender_ == Sender::kClient) {
-    return make(Mistake::kExtraFrames, offset,
-                "after its one frame (" + grouped(offset) + " bytes) the client sent " +
-                    grouped(rest.size()) + " more" + (rest.size() == 1 ? " byte" : " bytes") +
-                    shown,
-                kHintExtraFrames);
+    return Diagnosis{Mistake::kExtraFrames, offset,
+                     "after its one frame (" + grouped(offset) + " bytes) the client sent " +
+                         grouped(rest.size()) + " more" + (rest.size() == 1 ? " byte" : " bytes") +
+                         shown,
+                     kHintExtraFrames};
   }
   if (stage_ == Stage::kSendOnly) {
-    return make(Mistake::kExtraFrames, offset,
-                "a stage-1 server sends nothing, but " + count + shown + " came", nullptr);
+    return Diagnosis{Mistake::kExtraFrames, offset,
+                     "a stage-1 server sends nothing, but " + count + shown + " came", nullptr};
   }
-  return make(Mistake::kExtraFrames, offset,
-              std::string("after the history") +
-                  (stage_ == Stage::kPersisted ? " and the acknowledgement" : "") +
-                  " the server sent " + grouped(rest.size()) + " more" +
-                  (rest.size() == 1 ? " byte" : " bytes") + shown,
-              nullptr);
+  return Diagnosis{Mistake::kExtraFrames, offset,
+                   std::string("after the history") +
+                       (stage_ == Stage::kPersisted ? " and the acknowledgement" : "") +
+                       " the server sent " + grouped(rest.size()) + " more" +
+                       (rest.size() == 1 ? " byte" : " bytes") + shown,
+                   nullptr};
 }
 
 Diagnosis ConversationShape::at_end(std::string_view bytes, StreamEnd end, bool complete,
@@ -169,32 +160,32 @@ Diagnosis ConversationShape::at_end(std::string_view bytes, StreamEnd end, bool 
     if (sender_ == Sender::kServer && !server_may_be_silent && end == StreamEnd::kClosed &&
         complete) {
       // A server of stages 2 and 3 sends the count first, whatever happens next.
-      return make(Mistake::kForgotCount, 0,
-                  "the server closed the connection without sending anything: the history "
-                  "count comes first (\"0\" for no items)",
-                  kHintForgotCount);
+      return Diagnosis{Mistake::kForgotCount, 0,
+                       "the server closed the connection without sending anything: the history "
+                       "count comes first (\"0\" for no items)",
+                       kHintForgotCount};
     }
     if (end != StreamEnd::kIdleTimeout || !complete || server_may_be_silent) return Diagnosis{};
-    return make(Mistake::kSilent, 0,
-                std::string("nothing came from the ") +
-                    (sender_ == Sender::kClient ? "client" : "server") +
-                    " before the idle timeout closed the connection",
-                kHintSilent);
+    return Diagnosis{Mistake::kSilent, 0,
+                     std::string("nothing came from the ") +
+                         (sender_ == Sender::kClient ? "client" : "server") +
+                         " before the idle timeout closed the connection",
+                     kHintSilent};
   }
   if (sender_ == Sender::kClient && stage_ == Stage::kSendOnly && expect_ == Expect::kNothing &&
       end == StreamEnd::kIdleTimeout && complete) {
-    return make(Mistake::kNeverClosed, bytes.size(),
-                "the client sent its frame (" + grouped(bytes.size()) +
-                    " bytes) and then held the connection open until the idle timeout",
-                kHintNeverClosed);
+    return Diagnosis{Mistake::kNeverClosed, bytes.size(),
+                     "the client sent its frame (" + grouped(bytes.size()) +
+                         " bytes) and then held the connection open until the idle timeout",
+                     kHintNeverClosed};
   }
   if (expect_ == Expect::kItems && !may_continue) {
     const std::string announced =
         count_text_.empty() ? "the count " + grouped(count_) : "the count " + quoted(count_text_);
-    return make(Mistake::kMissingItems, count_offset_,
-                announced + " announced " + grouped(count_) + " items, but only " +
-                    grouped(count_ - remaining_) + " came before the connection ended",
-                kHintMissingItems);
+    return Diagnosis{Mistake::kMissingItems, count_offset_,
+                     announced + " announced " + grouped(count_) + " items, but only " +
+                         grouped(count_ - remaining_) + " came before the connection ended",
+                     kHintMissingItems};
   }
   return Diagnosis{};
 }

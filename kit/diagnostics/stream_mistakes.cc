@@ -55,15 +55,6 @@ bool printable(std::string_view bytes) {
   return true;
 }
 
-Diagnosis make(Mistake mistake, std::size_t offset, std::string what, const char* hint) {
-  Diagnosis diagnosis;
-  diagnosis.mistake = mistake;
-  diagnosis.offset = offset;
-  diagnosis.what = std::move(what);
-  diagnosis.hint = hint;
-  return diagnosis;
-}
-
 struct Context {
   std::string_view bytes;
   Sender sender;
@@ -80,16 +71,16 @@ Diagnosis failure(const Context& c, WalkStep step, const WalkFrame& f) {
   const std::string frame = "the frame at byte " + grouped(f.offset);
   switch (step) {
     case WalkStep::kPartialHeader:
-      return make(Mistake::kCutShortInLength, f.offset,
-                  std::string(end_phrase(c.end)) + " after " + std::to_string(f.came) +
-                      " of the 4 length bytes (" + hex_bytes(at) + ") of " + frame,
-                  kHintCutShort);
+      return Diagnosis{Mistake::kCutShortInLength, f.offset,
+                       std::string(end_phrase(c.end)) + " after " + std::to_string(f.came) +
+                           " of the 4 length bytes (" + hex_bytes(at) + ") of " + frame,
+                       kHintCutShort};
     case WalkStep::kPartialPayload:
-      return make(Mistake::kCutShortInPayload, f.offset,
-                  std::string(end_phrase(c.end)) + " after " + grouped(f.came) + " of the " +
-                      grouped(f.announced) + " payload bytes that the length " +
-                      hex_bytes(at.substr(0, 4)) + " of " + frame + " announced",
-                  kHintCutShort);
+      return Diagnosis{Mistake::kCutShortInPayload, f.offset,
+                       std::string(end_phrase(c.end)) + " after " + grouped(f.came) + " of the " +
+                           grouped(f.announced) + " payload bytes that the length " +
+                           hex_bytes(at.substr(0, 4)) + " of " + frame + " announced",
+                       kHintCutShort};
     case WalkStep::kAboveLimit: {
       std::string what = "the length " + hex_bytes(at.substr(0, 4)) + " of " + frame +
                          " reads as " + grouped(f.announced) + ", above the limit of " +
@@ -98,14 +89,15 @@ Diagnosis failure(const Context& c, WalkStep step, const WalkFrame& f) {
       if (printable(at.substr(0, 4))) {
         what += "; they are the text " + quoted(at.substr(0, 4));
       }
-      return make(Mistake::kLengthAboveLimit, f.offset, what, kHintAboveLimit);
+      return Diagnosis{Mistake::kLengthAboveLimit, f.offset, what, kHintAboveLimit};
     }
     case WalkStep::kInvalidUtf8: {
       const std::size_t bad = f.offset + f.header_size + f.utf8_error;
-      return make(Mistake::kInvalidUtf8, f.offset,
-                  "the payload of " + frame + " is not UTF-8 from its byte " +
-                      grouped(f.utf8_error) + " on (" + hex_bytes(c.bytes.substr(bad), 4) + ")",
-                  kHintInvalidUtf8);
+      return Diagnosis{Mistake::kInvalidUtf8, f.offset,
+                       "the payload of " + frame + " is not UTF-8 from its byte " +
+                           grouped(f.utf8_error) + " on (" + hex_bytes(c.bytes.substr(bad), 4) +
+                           ")",
+                       kHintInvalidUtf8};
     }
     default:
       return Diagnosis{};
@@ -190,19 +182,19 @@ std::optional<Diagnosis> explain(const Context& c) {
   const ConversationShape start(c.sender, c.stage);
   const Reading le = follow(c, LengthReading::kLittleEndian, start, 0);
   if (le.correct && le.first_differing) {
-    return make(Mistake::kLittleEndianLength, le.first_differing->offset,
-                little_endian_what(c, *le.first_differing), kHintByteOrder);
+    return Diagnosis{Mistake::kLittleEndianLength, le.first_differing->offset,
+                     little_endian_what(c, *le.first_differing), kHintByteOrder};
   }
   const Reading characters = follow(c, LengthReading::kCharacters, start, 0);
   if (characters.correct && characters.first_differing) {
-    return make(Mistake::kLengthCountsCharacters, characters.first_differing->offset,
-                characters_what(c, *characters.first_differing), kHintCharacters);
+    return Diagnosis{Mistake::kLengthCountsCharacters, characters.first_differing->offset,
+                     characters_what(c, *characters.first_differing), kHintCharacters};
   }
   const Reading text = follow(c, LengthReading::kText, start, 0);
   if (text.correct && text.first_differing && text.first_differing->payload_size > 0 &&
       (!c.may_continue || all_digits(c.bytes.substr(text.first_differing->offset, 4)))) {
-    return make(Mistake::kLengthAsText, text.first_differing->offset,
-                text_what(c, *text.first_differing), kHintLengthAsText);
+    return Diagnosis{Mistake::kLengthAsText, text.first_differing->offset,
+                     text_what(c, *text.first_differing), kHintLengthAsText};
   }
   // A server's count as 4 bare binary bytes, without a frame, then its items.
   if (c.sender == Sender::kServer && c.stage != Stage::kSendOnly && c.bytes.size() >= 4) {
@@ -212,11 +204,11 @@ std::optional<Diagnosis> explain(const Context& c) {
       ConversationShape items = start;
       items.start_items(count);
       if (follow(c, LengthReading::kBigEndian, items, 4).correct) {
-        return make(Mistake::kCountAsBinary, 0,
-                    "the history starts with the bare bytes " + hex_bytes(c.bytes.substr(0, 4)) +
-                        ", the count " + grouped(count) +
-                        " as a binary number without a frame, and then come its items",
-                    kHintCountAsBinary);
+        return Diagnosis{Mistake::kCountAsBinary, 0,
+                         "the history starts with the bare bytes " +
+                             hex_bytes(c.bytes.substr(0, 4)) + ", the count " + grouped(count) +
+                             " as a binary number without a frame, and then come its items",
+                         kHintCountAsBinary};
       }
     }
   }
