@@ -10,18 +10,12 @@
 #include "harness/temp_dir.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
+#include "tests/bridge/chat_server_web.h"
 #include "tests/bridge/ws_test_client.h"
 #include "tests/integration/server_harness.h"
 
 namespace chatkit::testing {
 namespace {
-
-// The port in a "viewer at http://127.0.0.1:PORT/" line, or 0.
-int viewer_port(const std::optional<std::string>& line) {
-  const std::string prefix = "viewer at http://127.0.0.1:";
-  if (!line || line->rfind(prefix, 0) != 0 || line->back() != '/') return 0;
-  return std::stoi(line->substr(prefix.size()));
-}
 
 ExitStatus run(TestLoop& loop, std::vector<std::string> argv, std::string* out) {
   ChildProcess::Options options;
@@ -32,34 +26,12 @@ ExitStatus run(TestLoop& loop, std::vector<std::string> argv, std::string* out) 
   return status.value_or(ExitStatus{});
 }
 
-class ChatServerWeb : public ::testing::Test {
+class ChatServerWeb : public ChatServerWebTest {
  protected:
-  void start(int stage) {
-    ASSERT_TRUE(write_file(dir_.file("index.html"), "<!doctype html><title>viewer</title>"));
-    server_ = std::make_unique<ServerUnderTest>(
-        loop_, stage, dir_.path(), stage == 3 ? dir_.file("history.db") : "",
-        std::vector<std::string>{"--web", "0", "--web-root", dir_.path()});
-    ASSERT_TRUE(server_->started()) << server_->describe();
-    web_port_ = viewer_port(server_->process().wait_for_stdout_line("viewer at "));
-    ASSERT_GT(web_port_, 0) << server_->describe();
-  }
-  void TearDown() override {
-    if (server_) {
-      const auto status = server_->stop();
-      ASSERT_TRUE(status.has_value()) << server_->describe();
-      EXPECT_EQ(status->exit_code, 0) << server_->describe();
-      server_.reset();
-    }
-    EXPECT_TRUE(loop_.close());
-  }
+  void start(int stage) { start_web(stage, "index.html", "viewer"); }
   std::string explain(const WsTestClient& client) const {
     return client.describe() + server_->describe();
   }
-
-  TempDir dir_;
-  TestLoop loop_;
-  std::unique_ptr<ServerUnderTest> server_;
-  int web_port_ = 0;
 };
 
 TEST_F(ChatServerWeb, FirstLineStaysListeningOnAndTheViewerLineFollows) {

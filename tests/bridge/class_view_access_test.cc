@@ -9,6 +9,7 @@
 
 #include "harness/child_process.h"
 #include "harness/temp_dir.h"
+#include "tests/bridge/chat_server_web.h"
 #include "tests/bridge/class_view_page.h"
 #include "tests/integration/server_harness.h"
 
@@ -30,11 +31,7 @@ WebServer start_web_server(TestLoop& loop, const TempDir& dir, std::vector<std::
       "--web-root",        dir.path()};
   options.argv.insert(options.argv.end(), extra.begin(), extra.end());
   server.process = std::make_unique<ChildProcess>(loop, options);
-  const std::optional<std::string> viewer = server.process->wait_for_stdout_line("viewer at ");
-  const std::string prefix = "viewer at http://127.0.0.1:";
-  if (viewer && viewer->rfind(prefix, 0) == 0) {
-    server.web_port = std::stoi(viewer->substr(prefix.size()));
-  }
+  server.web_port = viewer_port(server.process->wait_for_stdout_line("viewer at "));
   server.class_line = server.process->wait_for_stdout_line("class view at ").value_or("");
   return server;
 }

@@ -4,50 +4,25 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "harness/temp_dir.h"
 #include "harness/test_client.h"
 #include "kit/diagnostics/byte_dump.h"
 #include "kit/framing/frame_codec.h"
+#include "tests/bridge/chat_server_web.h"
 #include "tests/bridge/class_view_page.h"
 #include "tests/integration/server_harness.h"
 
 namespace chatkit::testing {
 namespace {
 
-// The port in a "viewer at http://127.0.0.1:PORT/" line, or 0.
-int viewer_port(const std::optional<std::string>& line) {
-  const std::string prefix = "viewer at http://127.0.0.1:";
-  if (!line || line->rfind(prefix, 0) != 0) return 0;
-  return std::stoi(line->substr(prefix.size()));
-}
-
-class ClassViewFeed : public ::testing::Test {
+class ClassViewFeed : public ChatServerWebTest {
  protected:
   void start(int stage, std::vector<std::string> extra) {
-    ASSERT_TRUE(write_file(dir_.file("class.html"), "<!doctype html><title>class</title>"));
-    extra.insert(extra.end(), {"--web", "0", "--web-root", dir_.path()});
-    server_ = std::make_unique<ServerUnderTest>(loop_, stage, dir_.path(),
-                                                stage == 3 ? dir_.file("history.db") : "", extra);
-    ASSERT_TRUE(server_->started()) << server_->describe();
-    web_port_ = viewer_port(server_->process().wait_for_stdout_line("viewer at "));
-    ASSERT_GT(web_port_, 0) << server_->describe();
-  }
-  void TearDown() override {
-    if (server_) {
-      const auto status = server_->stop();
-      ASSERT_TRUE(status.has_value()) << server_->describe();
-      EXPECT_EQ(status->exit_code, 0) << server_->describe();
-      server_.reset();
-    }
-    EXPECT_TRUE(loop_.close());
+    start_web(stage, "class.html", "class", std::move(extra));
   }
   std::string explain(const ClassPage& page) const { return page.describe() + server_->describe(); }
-
-  TempDir dir_;
-  TestLoop loop_;
-  std::unique_ptr<ServerUnderTest> server_;
-  int web_port_ = 0;
 };
 
 // Checks what the page shows of connection `id`: how it ended, the diagnosis, the bytes.
