@@ -3,23 +3,7 @@
 #   tests/browser/bench/class_view_run.sh [--build DIR] [--rounds 5] [--duration 5] [--posts 100] [--json FILE]
 # Builds chat-server, chat-load and the page in DIR (default: build), installs playwright-core into
 # DIR's npm tree as the browser tests do (no browser is downloaded: it drives /usr/bin/chromium),
-# and runs class_view_bench.js, which prints the table. Relative paths are relative to the source
-# tree.
+# and runs class_view_bench.js, which prints the table: run.sh's steps, with this benchmark.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-source_dir=$(cd "$here/../../.." && pwd)
-cd "$source_dir"
-build=build
-for arg in "$@"; do
-  if [ "${prev:-}" = "--build" ]; then build=$arg; fi
-  prev=$arg
-done
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake --preset default -B "$build" >/dev/null
-fi
-cmake --build "$build" -j2 --target chat-server chat-load chatkit_viewer >/dev/null
-npm_dir=$build/tests/browser/npm
-cmake -DNPM="$(command -v npm)" -DSOURCE_DIR="$source_dir/tests/browser" -DBINARY_DIR="$npm_dir" \
-      -P "$source_dir/tests/browser/npm_ci.cmake" >/dev/null
-case " $* " in *" --build "*) ;; *) set -- --build "$build" "$@" ;; esac
-NODE_PATH=$npm_dir/node_modules PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 exec node "$here/class_view_bench.js" "$@"
+CHATKIT_BENCH_SCRIPT=class_view_bench.js exec "$here/run.sh" "$@"

@@ -4,6 +4,7 @@
 # Builds what it needs in DIR (default: build), installs playwright-core into DIR's npm tree as the
 # browser tests do (no browser is downloaded: it drives /usr/bin/chromium), and runs
 # viewer_bench.js, which prints the table. Relative paths are relative to the source tree.
+# (class_view_run.sh runs class_view_bench.js the same way, through CHATKIT_BENCH_SCRIPT.)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../../.." && pwd)
@@ -21,4 +22,5 @@ npm_dir=$build/tests/browser/npm
 cmake -DNPM="$(command -v npm)" -DSOURCE_DIR="$source_dir/tests/browser" -DBINARY_DIR="$npm_dir" \
       -P "$source_dir/tests/browser/npm_ci.cmake" >/dev/null
 case " $* " in *" --build "*) ;; *) set -- --build "$build" "$@" ;; esac
-NODE_PATH=$npm_dir/node_modules PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 exec node "$here/viewer_bench.js" "$@"
+bench=${CHATKIT_BENCH_SCRIPT:-viewer_bench.js}
+NODE_PATH=$npm_dir/node_modules PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 exec node "$here/$bench" "$@"
