@@ -84,10 +84,7 @@ void WebConnection::on_target_connected(const UvError& error) {
     close_stream();
     return;
   }
-  phase_ = Phase::kWebSocket;
-  ++bridge_.mutable_stats().sessions_opened;
-  std::string early = std::move(input_);
-  input_.clear();
+  std::string early = begin_websocket();
   if (error) {
     // A refused upgrade would reach the page as a bare close 1006: accept the WebSocket and
     // close it with the reason instead, which the page can show.
@@ -107,10 +104,7 @@ void WebConnection::feed_log(const std::string& text) {
 
 void WebConnection::on_feed_closed() {
   feed_closed_ = true;
-  if (session_counted_) {
-    session_counted_ = false;
-    bridge_.end_session();
-  }
+  end_session_count();
   maybe_release();
 }
 
@@ -120,11 +114,21 @@ void WebConnection::relay_log(const std::string& text) {
 
 void WebConnection::on_relay_closed() {
   relay_closed_ = true;
+  end_session_count();
+  maybe_release();
+}
+
+std::string WebConnection::begin_websocket() {
+  phase_ = Phase::kWebSocket;
+  ++bridge_.mutable_stats().sessions_opened;
+  return std::exchange(input_, std::string());
+}
+
+void WebConnection::end_session_count() {
   if (session_counted_) {
     session_counted_ = false;
     bridge_.end_session();
   }
-  maybe_release();
 }
 
 // ---- Responses ----------------------------------------------------------------------------

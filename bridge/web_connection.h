@@ -99,6 +99,11 @@ class WebConnection final : private TcpStream::Handler,
   void respond(HttpResponse response);
   // Refuses with `status` and a reason that also goes to the log; closes afterwards.
   void refuse(int status, const std::string& reason);
+  // The 101 is out: the connection speaks WebSocket from here. Returns what the browser sent
+  // after its request, the session's first input.
+  std::string begin_websocket();
+  // A WebSocket session (relay or feed) has ended: the bridge stops counting it.
+  void end_session_count();
   void close_stream();
   void maybe_release();
   void log(const std::string& text);

@@ -132,15 +132,11 @@ void WebConnection::open_feed(const HttpRequest& request, const std::string& pat
                               FeedHandler& feed) {
   // Nothing to connect to: the embedding program answers, so the 101 goes out at once.
   if (client_.write(serialize(websocket_accept_response(request)))) {
-    session_counted_ = false;
-    bridge_.end_session();
+    end_session_count();
     close_stream();
     return;
   }
-  phase_ = Phase::kWebSocket;
-  ++bridge_.mutable_stats().sessions_opened;
-  std::string early = std::move(input_);
-  input_.clear();
+  std::string early = begin_websocket();
   log("WebSocket open, feed " + path);
   WebSocketFeed::Owner& owner = *this;  // A private base: converted here, not in make_unique.
   feed_ = std::make_unique<WebSocketFeed>(bridge_.loop(), client_, owner, feed, id_,
