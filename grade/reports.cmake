@@ -46,14 +46,13 @@ if(Python3_Interpreter_FOUND)
   set_tests_properties(grade.Reports.ParseWithPythonsParsers PROPERTIES LABELS grade)
 endif()
 
-# The Gradescope autograder zip: setup.sh and run_autograder at its root, the kit's source in it.
+# The Gradescope autograder zip: setup.sh and run_autograder at its root, the kit's source in
+# it; and run_autograder on a submission.
 if(NOT WIN32 AND Python3_Interpreter_FOUND)
   add_test(NAME grade.Gradescope.ZipHasTheScriptsAtItsRoot
     COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_LIST_DIR}/tests/gradescope_zip_test.py
             ${chatkit_grade_root} ${CMAKE_CURRENT_BINARY_DIR}/gradescope-zip)
   set_tests_properties(grade.Gradescope.ZipHasTheScriptsAtItsRoot PROPERTIES LABELS grade)
-endif()
-if(NOT WIN32 AND Python3_Interpreter_FOUND)
   add_test(NAME grade.Gradescope.RunAutograderGradesTheSubmission
     COMMAND ${Python3_EXECUTABLE} -B ${CMAKE_CURRENT_LIST_DIR}/tests/gradescope_run_test.py
             ${chatkit_grade_root} ${CMAKE_CURRENT_BINARY_DIR}/gradescope-run)
