@@ -61,29 +61,22 @@ TEST(Hints, MessagesThatAreNoHistoryGetNoClientVerdict) {
 }
 
 // Issue 15: the recognisers moved to the kit (kit/diagnostics/mistakes.h); the checks' words for
-// each of their findings stay exactly as they were.
-std::string length_bytes(std::uint32_t n, bool little_endian) {
-  std::string bytes(4, '\0');
-  for (int i = 0; i < 4; ++i) {
-    const int shift = little_endian ? 8 * i : 24 - 8 * i;
-    bytes[static_cast<std::size_t>(i)] = static_cast<char>((n >> shift) & 0xFF);
-  }
-  return bytes;
-}
+// each of their findings stay exactly as they were. Length prefixes are spelled out as bytes.
 
 TEST(Hints, EachFrameMistakeKeepsItsWords) {
   set_stage(1);
   std::size_t frame = 99;
-  EXPECT_EQ(kHintByteOrder, explain_frames({"Hi"}, false, length_bytes(2, true) + "Hi", &frame));
+  EXPECT_EQ(kHintByteOrder,
+            explain_frames({"Hi"}, false, std::string("\x02\0\0\0", 4) + "Hi", &frame));
   EXPECT_EQ(0u, frame);
   EXPECT_EQ(kHintCharacters,
-            explain_frames({"h\xc3\xa9llo"}, false, length_bytes(5, false) + "h\xc3\xa9llo"));
+            explain_frames({"h\xc3\xa9llo"}, false, std::string("\0\0\0\x05", 4) + "h\xc3\xa9llo"));
   EXPECT_EQ(kHintLengthAsText, explain_frames({"Hi"}, false, "0002Hi"));
   EXPECT_EQ("the bytes end in the middle of a length prefix.",
             explain_frames({"Hi"}, false, std::string("\0\0", 2)));
   EXPECT_EQ("the bytes end in the middle of the payload.",
-            explain_frames({"Hi", "hello"}, false, frames({"Hi"}) + length_bytes(5, false) + "he",
-                           &frame));
+            explain_frames({"Hi", "hello"}, false,
+                           frames({"Hi"}) + std::string("\0\0\0\x05", 4) + "he", &frame));
   EXPECT_EQ(1u, frame);
   EXPECT_EQ("the length is right but the text differs.",
             explain_frames({"Hi"}, false, frames({"Ho"})));
@@ -99,7 +92,8 @@ TEST(Hints, EachCountMistakeKeepsItsWords) {
   const auto starts_with = [](const std::string& text, const std::string& start) {
     return text.compare(0, start.size(), start) == 0;
   };
-  const std::string binary = length_bytes(4, false) + length_bytes(2, false) + frames({"a", "b"});
+  const std::string binary =
+      std::string("\0\0\0\x04", 4) + std::string("\0\0\0\x02", 4) + frames({"a", "b"});
   const std::string hint = explain_frames({"2", "a", "b"}, true, binary);
   EXPECT_TRUE(starts_with(hint, kHintCountAsBinary)) << hint;
   const std::string forgot = explain_frames({"2", "a", "b"}, true, frames({"a", "b"}));
