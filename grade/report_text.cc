@@ -63,8 +63,7 @@ std::string keep_start_and_end(const std::string& text, std::size_t max_bytes) {
     return std::string(utf8_prefix(text, max_bytes));
   }
   const std::size_t kept = max_bytes - note_size;
-  std::size_t head = kept / 2;
-  while (head > 0 && is_continuation(text[head])) --head;
+  const std::size_t head = utf8_prefix(text, kept / 2).size();
   std::size_t tail = text.size() - (kept - kept / 2);
   while (tail < text.size() && is_continuation(text[tail])) ++tail;
   return text.substr(0, head) + note_start + with_thousands(tail - head) + note_end +
